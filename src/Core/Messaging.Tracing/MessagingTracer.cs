@@ -1,0 +1,233 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Propagation;
+using Messaging.Tracing.Spans;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+
+namespace Messaging.Tracing;
+
+/// <summary>
+/// What every transport calls: starts producer spans and injects their context, extracts context on the
+/// consumer, and opens the process scope with the relationship policy applied.
+/// </summary>
+/// <remarks>
+/// Propagation never depends on sampling or on listeners: an unsampled span's context is sent with its
+/// flags, and when nothing records spans the producer's context is still carried through the handler.
+/// </remarks>
+public sealed class MessagingTracer
+{
+    // Shared by every follows_from link; links only read their tags.
+    private static readonly ActivityTagsCollection FollowsFromLinkTags = new()
+    {
+        [MessagingAttributes.OpenTracingRefType] = MessagingAttributes.FollowsFrom,
+    };
+
+    private readonly MessagingTracingOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="MessagingTracer"/> class.</summary>
+    /// <param name="options">The options; validated here.</param>
+    public MessagingTracer(MessagingTracingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        Propagator = new MessagePropagator(options.InboundBaggageFilter, options.OutboundBaggageFilter);
+    }
+
+    /// <summary>Gets a tracer with default options, for applications without dependency injection.</summary>
+    public static MessagingTracer Default { get; } = new(new MessagingTracingOptions());
+
+    /// <summary>Gets the options.</summary>
+    public MessagingTracingOptions Options => _options;
+
+    /// <summary>Gets the propagator, configured with the options' baggage filters.</summary>
+    public MessagePropagator Propagator { get; }
+
+    /// <summary>Starts a producer span (<c>send {destination}</c>, Producer kind) with the convention attributes.</summary>
+    /// <param name="operation">What is sent where.</param>
+    /// <param name="message">The transport's message, passed to <see cref="MessagingTracingOptions.EnrichProducerSpan"/>.</param>
+    /// <returns>The span, or <see langword="null"/> when nothing listens.</returns>
+    public Activity? StartProducer(in MessagingOperation operation, object? message = null)
+    {
+        Activity? activity = MessagingActivitySource.Source.StartActivity(SpanNames.For(operation), operation.Kind);
+        Describe(activity, operation, message, _options.EnrichProducerSpan, nameof(MessagingTracingOptions.EnrichProducerSpan));
+        return activity;
+    }
+
+    /// <summary>
+    /// Writes the context of <paramref name="producerSpan"/> — or of <see cref="Activity.Current"/> when the
+    /// span is null — and <see cref="Baggage.Current"/> into the carrier, replacing earlier values.
+    /// </summary>
+    /// <typeparam name="TCarrier">The carrier type.</typeparam>
+    /// <param name="producerSpan">The producer span, or <see langword="null"/>.</param>
+    /// <param name="carrier">The message headers.</param>
+    /// <param name="adapter">The adapter for the carrier.</param>
+    public void Inject<TCarrier>(Activity? producerSpan, TCarrier carrier, ICarrierAdapter<TCarrier> adapter)
+    {
+        Activity? source = producerSpan ?? Activity.Current;
+        Propagator.Inject(carrier, adapter, source?.Context ?? default, Baggage.Current);
+    }
+
+    /// <summary>Reads the producer's context and baggage from a carrier (never throws).</summary>
+    /// <typeparam name="TCarrier">The carrier type.</typeparam>
+    /// <param name="carrier">The message headers.</param>
+    /// <param name="adapter">The adapter for the carrier.</param>
+    /// <returns>The context, <c>default</c> when absent or invalid.</returns>
+    public PropagationContext Extract<TCarrier>(TCarrier carrier, ICarrierAdapter<TCarrier> adapter) => Propagator.Extract(carrier, adapter);
+
+    /// <summary>
+    /// Opens the scope a handler runs in for one message: starts the process span related to the producer as
+    /// the relationship says, and makes it and the message's baggage current until the scope is disposed.
+    /// </summary>
+    /// <param name="incoming">The producer's context, from <see cref="Extract{TCarrier}"/>.</param>
+    /// <param name="operation">What is processed where (type <see cref="MessagingOperationType.Process"/>).</param>
+    /// <param name="relationship">The relationship; <see cref="MessagingTracingOptions.DefaultRelationship"/> when null.</param>
+    /// <param name="trusted">Whether the sender is trusted; <see cref="MessagingTracingOptions.TrustIncomingContext"/> when null.</param>
+    /// <param name="message">The transport's message, passed to <see cref="MessagingTracingOptions.EnrichProcessSpan"/>.</param>
+    /// <returns>The scope; dispose it when the handler ends.</returns>
+    public ProcessScope StartProcess(
+        in PropagationContext incoming,
+        in MessagingOperation operation,
+        MessageRelationship? relationship = null,
+        bool? trusted = null,
+        object? message = null)
+    {
+        bool isTrusted = trusted ?? _options.TrustIncomingContext;
+        ActivityContext producer = incoming.ActivityContext;
+        bool hasProducer = IsValid(producer);
+        MessageRelationship policy = isTrusted ? relationship ?? _options.DefaultRelationship : MessageRelationship.NewTrace;
+        bool link = hasProducer && policy != MessageRelationship.ChildOf && (isTrusted || _options.LinkUntrustedContext);
+        ActivityLink[]? links = link ? [new ActivityLink(producer, FollowsFromLinkTags)] : null;
+        return Open(operation, policy, hasProducer ? producer : default, links, isTrusted ? incoming.Baggage : default, message);
+    }
+
+    /// <summary>
+    /// Opens the scope a handler runs in for a batch: one process span linked (<c>follows_from</c>) to every
+    /// message's producer, with <c>messaging.batch.message_count</c>. By default the batch starts a new trace;
+    /// with <see cref="MessageRelationship.ChildOf"/> or <see cref="MessageRelationship.FollowsFrom"/> it joins the
+    /// ambient span, or else the first message's trace. Baggage of the messages is not restored (it may differ).
+    /// </summary>
+    /// <param name="incoming">Each message's context.</param>
+    /// <param name="operation">What is processed where.</param>
+    /// <param name="relationship">The relationship; <see cref="MessagingTracingOptions.BatchRelationship"/> when null.</param>
+    /// <param name="trusted">Whether the senders are trusted; <see cref="MessagingTracingOptions.TrustIncomingContext"/> when null.</param>
+    /// <param name="batch">The transport's batch, passed to <see cref="MessagingTracingOptions.EnrichProcessSpan"/>.</param>
+    /// <returns>The scope; dispose it when the handler ends.</returns>
+    public ProcessScope StartBatchProcess(
+        IReadOnlyList<PropagationContext> incoming,
+        in MessagingOperation operation,
+        MessageRelationship? relationship = null,
+        bool? trusted = null,
+        object? batch = null)
+    {
+        ArgumentNullException.ThrowIfNull(incoming);
+        bool isTrusted = trusted ?? _options.TrustIncomingContext;
+        MessageRelationship policy = isTrusted ? relationship ?? _options.BatchRelationship : MessageRelationship.NewTrace;
+        List<ActivityLink>? links = null;
+        ActivityContext first = default;
+        if (isTrusted || _options.LinkUntrustedContext)
+        {
+            foreach (PropagationContext context in incoming)
+            {
+                if (IsValid(context.ActivityContext))
+                {
+                    first = links is null ? context.ActivityContext : first;
+                    (links ??= new List<ActivityLink>(incoming.Count)).Add(new ActivityLink(context.ActivityContext, FollowsFromLinkTags));
+                }
+            }
+        }
+
+        ProcessScope scope = Open(operation, policy == MessageRelationship.ChildOf ? MessageRelationship.FollowsFrom : policy, first, links, default, batch);
+        if (scope.Activity is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag(MessagingAttributes.BatchMessageCount, incoming.Count);
+        }
+
+        return scope;
+    }
+
+    private ProcessScope Open(
+        in MessagingOperation operation,
+        MessageRelationship policy,
+        ActivityContext producer,
+        IEnumerable<ActivityLink>? links,
+        Baggage baggage,
+        object? message)
+    {
+        Activity? previous = Activity.Current;
+        Baggage previousBaggage = Baggage.Current;
+
+        // ChildOf parents on the producer. FollowsFrom parents on the ambient span when there is one, else on
+        // the producer. NewTrace sets the ambient span aside so the new span is a root.
+        ActivityContext parent = policy switch
+        {
+            MessageRelationship.ChildOf => producer,
+            MessageRelationship.FollowsFrom when previous is null => producer,
+            _ => default,
+        };
+        if (policy == MessageRelationship.NewTrace)
+        {
+            Activity.Current = null;
+        }
+
+        string name = SpanNames.For(operation);
+        Activity? activity = MessagingActivitySource.Source.StartActivity(name, operation.Kind, parent, tags: null, links);
+        if (activity is null && IsValid(parent))
+        {
+            activity = StartCarrierOnly(name, parent);
+        }
+        else
+        {
+            Describe(activity, operation, message, _options.EnrichProcessSpan, nameof(MessagingTracingOptions.EnrichProcessSpan));
+        }
+
+        Baggage.Current = baggage;
+        return new ProcessScope(activity, previous, previousBaggage);
+    }
+
+    /// <summary>
+    /// Nothing records the span, yet the handler must see the producer's trace (logs, onward messages):
+    /// an unrecorded activity outside any source carries it.
+    /// </summary>
+    private static Activity StartCarrierOnly(string name, ActivityContext parent)
+    {
+        var activity = new Activity(name);
+        activity.SetIdFormat(ActivityIdFormat.W3C);
+        activity.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
+        activity.TraceStateString = parent.TraceState;
+        return activity.Start();
+    }
+
+    private static void Describe(Activity? activity, in MessagingOperation operation, object? message, Action<Activity, object>? enrich, string enrichName)
+    {
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
+        activity.SetTag(MessagingAttributes.System, operation.System);
+        activity.SetTag(MessagingAttributes.OperationType, operation.TypeName);
+        activity.SetTag(MessagingAttributes.OperationName, operation.OperationName);
+        if (operation.DestinationName is not null)
+        {
+            activity.SetTag(MessagingAttributes.DestinationName, operation.DestinationName);
+        }
+
+        if (enrich is not null && message is not null)
+        {
+            try
+            {
+                enrich(activity, message);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                MessagingTracingEventSource.Log.CallbackFailed(enrichName, ex);
+            }
+        }
+    }
+
+    private static bool IsValid(in ActivityContext context) => context.TraceId != default && context.SpanId != default;
+}

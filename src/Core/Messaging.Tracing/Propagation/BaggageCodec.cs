@@ -1,0 +1,308 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using System.Text;
+using System.Text.Unicode;
+using OpenTelemetry;
+
+namespace Messaging.Tracing.Propagation;
+
+/// <summary>
+/// Reads and writes the W3C <c>baggage</c> value (https://www.w3.org/TR/baggage/) as OpenTelemetry
+/// <see cref="Baggage"/>, from and to UTF-8 bytes or characters.
+/// </summary>
+/// <remarks>
+/// <para>Values are percent-encoded as RFC 3986 asks (a space is <c>%20</c>, a <c>+</c> stays a <c>+</c>).
+/// Members are kept or dropped whole, never cut: an invalid member (key not a token, a character outside
+/// <c>baggage-octet</c>, a broken percent escape, invalid UTF-8) is dropped and the others are kept;
+/// members past <see cref="MaxMembers"/> or past <see cref="MaxLength"/> bytes are dropped.</para>
+/// <para>Member properties (<c>;key=value</c> after the value) are accepted on input and not carried:
+/// OpenTelemetry's <see cref="Baggage"/> has no place for them. When a key repeats, the last value wins,
+/// as in OpenTelemetry's own propagator.</para>
+/// </remarks>
+public static class BaggageCodec
+{
+    /// <summary>Most members carried. W3C Baggage §3.3.1 asks for at least 64; 180 was the earlier draft's limit.</summary>
+    public const int MaxMembers = 180;
+
+    /// <summary>Most bytes of a <c>baggage</c> value carried (W3C Baggage §3.3.1: at least 8192).</summary>
+    public const int MaxLength = 8192;
+
+    // Percent-encoding uses upper-case hex digits (RFC 3986 §2.1).
+    private const string UpperHex = "0123456789ABCDEF";
+
+    /// <summary>Parses a <c>baggage</c> value given as characters.</summary>
+    /// <param name="value">The header value.</param>
+    /// <param name="keyFilter">Optional: only keys it accepts are kept.</param>
+    /// <returns>The baggage; empty when nothing valid was found.</returns>
+    public static Baggage Parse(ReadOnlySpan<char> value, Func<string, bool>? keyFilter = null) => ParseCore(value, keyFilter);
+
+    /// <summary>Parses a <c>baggage</c> value given as UTF-8 bytes.</summary>
+    /// <param name="value">The header value.</param>
+    /// <param name="keyFilter">Optional: only keys it accepts are kept.</param>
+    /// <returns>The baggage; empty when nothing valid was found.</returns>
+    public static Baggage Parse(ReadOnlySpan<byte> value, Func<string, bool>? keyFilter = null) => ParseCore(value, keyFilter);
+
+    /// <summary>Formats baggage as a <c>baggage</c> string.</summary>
+    /// <param name="baggage">The members to write.</param>
+    /// <param name="keyFilter">Optional: only keys it accepts are written.</param>
+    /// <returns>The value, or <see langword="null"/> when no member is written.</returns>
+    public static string? Format(IEnumerable<KeyValuePair<string, string>> baggage, Func<string, bool>? keyFilter = null)
+    {
+        byte[]? bytes = FormatUtf8(baggage, keyFilter);
+        return bytes is null ? null : Encoding.ASCII.GetString(bytes);
+    }
+
+    /// <summary>Formats baggage as a <c>baggage</c> value in ASCII bytes.</summary>
+    /// <param name="baggage">The members to write.</param>
+    /// <param name="keyFilter">Optional: only keys it accepts are written.</param>
+    /// <returns>The value, or <see langword="null"/> when no member is written.</returns>
+    public static byte[]? FormatUtf8(IEnumerable<KeyValuePair<string, string>> baggage, Func<string, bool>? keyFilter = null)
+    {
+        ArgumentNullException.ThrowIfNull(baggage);
+        int length = 0;
+        int members = 0;
+        foreach (KeyValuePair<string, string> item in baggage)
+        {
+            int size = EncodedSize(item, keyFilter);
+            if (size > 0 && members < MaxMembers && length + size + (members > 0 ? 1 : 0) <= MaxLength)
+            {
+                length += size + (members > 0 ? 1 : 0);
+                members++;
+            }
+        }
+
+        if (members == 0)
+        {
+            return null;
+        }
+
+        var output = new byte[length];
+        int written = 0;
+        members = 0;
+        foreach (KeyValuePair<string, string> item in baggage)
+        {
+            int size = EncodedSize(item, keyFilter);
+            if (size > 0 && members < MaxMembers && written + size + (members > 0 ? 1 : 0) <= length)
+            {
+                if (members++ > 0)
+                {
+                    output[written++] = (byte)',';
+                }
+
+                written += WriteMember(item, output.AsSpan(written));
+            }
+        }
+
+        return output;
+    }
+
+    private static Baggage ParseCore<T>(ReadOnlySpan<T> value, Func<string, bool>? keyFilter)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        Dictionary<string, string>? items = null;
+        int length = 0;
+        int position = 0;
+
+        // Members that start past MaxLength cannot be carried; stop there so hostile input costs little.
+        while (position < value.Length && position <= MaxLength && (items is null || items.Count < MaxMembers))
+        {
+            int comma = value[position..].IndexOf(T.CreateTruncating(','));
+            int end = comma < 0 ? value.Length : position + comma;
+            if (TryParseMember(value[position..end], out string? key, out string? item, out int size)
+                && length + size + (length > 0 ? 1 : 0) <= MaxLength
+                && (keyFilter is null || Accepts(keyFilter, key)))
+            {
+                items ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                items[key] = item;
+                length += size + (length > 0 ? 1 : 0);
+            }
+
+            position = end + 1;
+        }
+
+        return items is null ? default : Baggage.Create(items);
+    }
+
+    internal static bool Accepts(Func<string, bool> keyFilter, string key)
+    {
+        try
+        {
+            return keyFilter(key);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Diagnostics.MessagingTracingEventSource.Log.CallbackFailed("baggage key filter", ex);
+            return false;
+        }
+    }
+
+    private static bool TryParseMember<T>(ReadOnlySpan<T> member, out string key, out string value, out int size)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        key = value = string.Empty;
+        size = 0;
+        int semicolon = member.IndexOf(T.CreateTruncating(';'));
+        ReadOnlySpan<T> pair = semicolon < 0 ? member : member[..semicolon];
+        int equals = pair.IndexOf(T.CreateTruncating('='));
+        if (equals < 0)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<T> rawKey = TrimOws(pair[..equals]);
+        ReadOnlySpan<T> rawValue = TrimOws(pair[(equals + 1)..]);
+        if (rawKey.IsEmpty || rawKey.Length + rawValue.Length + 1 > MaxLength || !IsToken(rawKey))
+        {
+            return false;
+        }
+
+        Span<byte> decoded = rawValue.Length <= 256 ? stackalloc byte[rawValue.Length] : new byte[rawValue.Length];
+        int decodedLength = 0;
+        for (int i = 0; i < rawValue.Length; i++)
+        {
+            int c = int.CreateTruncating(rawValue[i]);
+            if (c == '%')
+            {
+                if (i + 2 >= rawValue.Length
+                    || !TryHexDigit(int.CreateTruncating(rawValue[i + 1]), out int high)
+                    || !TryHexDigit(int.CreateTruncating(rawValue[i + 2]), out int low))
+                {
+                    return false;
+                }
+
+                decoded[decodedLength++] = (byte)((high << 4) | low);
+                i += 2;
+            }
+            else if (IsBaggageOctet(c))
+            {
+                decoded[decodedLength++] = (byte)c;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        decoded = decoded[..decodedLength];
+        if (!Utf8.IsValid(decoded))
+        {
+            return false;
+        }
+
+        key = ToAsciiString(rawKey);
+        value = Encoding.UTF8.GetString(decoded);
+        size = rawKey.Length + 1 + rawValue.Length;
+        return true;
+    }
+
+    private static string ToAsciiString<T>(ReadOnlySpan<T> ascii)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        Span<char> chars = ascii.Length <= 256 ? stackalloc char[ascii.Length] : new char[ascii.Length];
+        for (int i = 0; i < ascii.Length; i++)
+        {
+            chars[i] = (char)ushort.CreateTruncating(ascii[i]);
+        }
+
+        return new string(chars);
+    }
+
+    /// <summary>Size of the encoded member, or 0 when it is not written (filtered out or key not a token).</summary>
+    private static int EncodedSize(KeyValuePair<string, string> item, Func<string, bool>? keyFilter)
+    {
+        if (string.IsNullOrEmpty(item.Key) || !IsToken(item.Key.AsSpan()) || (keyFilter is not null && !Accepts(keyFilter, item.Key)))
+        {
+            return 0;
+        }
+
+        int size = item.Key.Length + 1;
+        foreach (Rune rune in (item.Value ?? string.Empty).EnumerateRunes())
+        {
+            size += rune.Value < 0x80 && rune.Value != '%' && IsBaggageOctet(rune.Value) ? 1 : 3 * rune.Utf8SequenceLength;
+        }
+
+        return size;
+    }
+
+    private static int WriteMember(KeyValuePair<string, string> item, Span<byte> destination)
+    {
+        int written = 0;
+        foreach (char c in item.Key)
+        {
+            destination[written++] = (byte)c;
+        }
+
+        destination[written++] = (byte)'=';
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (Rune rune in (item.Value ?? string.Empty).EnumerateRunes())
+        {
+            if (rune.Value < 0x80 && rune.Value != '%' && IsBaggageOctet(rune.Value))
+            {
+                destination[written++] = (byte)rune.Value;
+                continue;
+            }
+
+            int count = rune.EncodeToUtf8(utf8);
+            for (int i = 0; i < count; i++)
+            {
+                destination[written++] = (byte)'%';
+                destination[written++] = (byte)UpperHex[utf8[i] >> 4];
+                destination[written++] = (byte)UpperHex[utf8[i] & 0xF];
+            }
+        }
+
+        return written;
+    }
+
+    private static ReadOnlySpan<T> TrimOws<T>(ReadOnlySpan<T> span)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        int start = 0;
+        int end = span.Length;
+        while (start < end && int.CreateTruncating(span[start]) is ' ' or '\t')
+        {
+            start++;
+        }
+
+        while (end > start && int.CreateTruncating(span[end - 1]) is ' ' or '\t')
+        {
+            end--;
+        }
+
+        return span[start..end];
+    }
+
+    // token = 1*tchar (RFC 9110 §5.6.2)
+    private static bool IsToken<T>(ReadOnlySpan<T> span)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        foreach (T t in span)
+        {
+            int c = int.CreateTruncating(t);
+            bool tchar = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
+                or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
+            if (!tchar)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E (W3C Baggage §3.2.1.1)
+    private static bool IsBaggageOctet(int c) => c is 0x21 or (>= 0x23 and <= 0x2B) or (>= 0x2D and <= 0x3A) or (>= 0x3C and <= 0x5B) or (>= 0x5D and <= 0x7E);
+
+    private static bool TryHexDigit(int c, out int value)
+    {
+        value = c switch
+        {
+            >= '0' and <= '9' => c - '0',
+            >= 'a' and <= 'f' => c - 'a' + 10,
+            >= 'A' and <= 'F' => c - 'A' + 10,
+            _ => -1,
+        };
+        return value >= 0;
+    }
+}

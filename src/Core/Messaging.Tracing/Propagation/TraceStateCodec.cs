@@ -1,0 +1,270 @@
+using System;
+using System.Numerics;
+
+namespace Messaging.Tracing.Propagation;
+
+/// <summary>
+/// Validates and normalizes the W3C <c>tracestate</c> value (https://www.w3.org/TR/trace-context/#tracestate-header).
+/// </summary>
+/// <remarks>
+/// A list with any invalid member, a duplicated key or more than <see cref="MaxMembers"/> members is
+/// invalid and dropped whole. A valid list is returned in canonical form: members joined by <c>,</c>,
+/// without optional white space or empty members. A list longer than <see cref="MaxLength"/> is
+/// truncated by whole members: members longer than <see cref="LargeMemberLength"/> go first, then
+/// members from the end (§3.3.1.5).
+/// </remarks>
+public static class TraceStateCodec
+{
+    /// <summary>Most list members a <c>tracestate</c> may hold (W3C Trace Context §3.3.1.1).</summary>
+    public const int MaxMembers = 32;
+
+    /// <summary>Length this library propagates at most; the specification asks for at least 512 (§3.3.1.5).</summary>
+    public const int MaxLength = 512;
+
+    /// <summary>Members longer than this are removed first when truncating (§3.3.1.5).</summary>
+    public const int LargeMemberLength = 128;
+
+    // Key and value grammar limits (§3.3.1.3.1, §3.3.1.3.2).
+    private const int MaxKeyLength = 256;
+    private const int MaxTenantLength = 241;
+    private const int MaxSystemLength = 14;
+    private const int MaxValueLength = 256;
+
+    /// <summary>Validates and normalizes a <c>tracestate</c> value given as a string.</summary>
+    /// <param name="value">The header value; <see langword="null"/> or white space means "no trace state".</param>
+    /// <param name="traceState">
+    /// The canonical value (the same instance when <paramref name="value"/> is already canonical), or
+    /// <see langword="null"/> when there are no members or the value is invalid.
+    /// </param>
+    /// <returns><see langword="false"/> when the value is invalid.</returns>
+    public static bool TryNormalize(string? value, out string? traceState)
+    {
+        if (value is null)
+        {
+            traceState = null;
+            return true;
+        }
+
+        return TryNormalizeCore(value.AsSpan(), value, out traceState);
+    }
+
+    /// <summary>Validates and normalizes a <c>tracestate</c> value given as characters.</summary>
+    /// <param name="value">The header value.</param>
+    /// <param name="traceState">The canonical value, or <see langword="null"/> when empty or invalid.</param>
+    /// <returns><see langword="false"/> when the value is invalid.</returns>
+    public static bool TryNormalize(ReadOnlySpan<char> value, out string? traceState) => TryNormalizeCore(value, null, out traceState);
+
+    /// <summary>Validates and normalizes a <c>tracestate</c> value given as UTF-8 (ASCII) bytes.</summary>
+    /// <param name="value">The header value.</param>
+    /// <param name="traceState">The canonical value, or <see langword="null"/> when empty or invalid.</param>
+    /// <returns><see langword="false"/> when the value is invalid.</returns>
+    public static bool TryNormalize(ReadOnlySpan<byte> value, out string? traceState) => TryNormalizeCore(value, null, out traceState);
+
+    private static bool TryNormalizeCore<T>(ReadOnlySpan<T> value, string? original, out string? traceState)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        traceState = null;
+        Span<int> starts = stackalloc int[MaxMembers];
+        Span<int> lengths = stackalloc int[MaxMembers];
+        int count = 0;
+        int position = 0;
+        while (position <= value.Length)
+        {
+            int comma = value[position..].IndexOf(T.CreateTruncating(','));
+            int end = comma < 0 ? value.Length : position + comma;
+            int start = position;
+            int stop = end;
+            while (start < stop && IsOws(value[start]))
+            {
+                start++;
+            }
+
+            while (stop > start && IsOws(value[stop - 1]))
+            {
+                stop--;
+            }
+
+            if (stop > start)
+            {
+                if (count == MaxMembers || !IsValidMember(value[start..stop], out int keyLength))
+                {
+                    return false;
+                }
+
+                for (int i = 0; i < count; i++)
+                {
+                    if (SameKey(value, starts[i], start, keyLength))
+                    {
+                        return false;
+                    }
+                }
+
+                starts[count] = start;
+                lengths[count] = stop - start;
+                count++;
+            }
+
+            position = end + 1;
+        }
+
+        if (count == 0)
+        {
+            return true;
+        }
+
+        int total = count - 1;
+        for (int i = 0; i < count; i++)
+        {
+            total += lengths[i];
+        }
+
+        if (original is not null && total == original.Length)
+        {
+            traceState = original;
+            return true;
+        }
+
+        total = Truncate(lengths[..count], total);
+        traceState = Join(value, starts[..count], lengths[..count], total);
+        return true;
+    }
+
+    /// <summary>Marks removed members with length 0 until the joined length fits; returns the joined length.</summary>
+    private static int Truncate(Span<int> lengths, int total)
+    {
+        for (int i = lengths.Length - 1; i >= 0 && total > MaxLength; i--)
+        {
+            if (lengths[i] > LargeMemberLength)
+            {
+                total -= lengths[i] + 1;
+                lengths[i] = 0;
+            }
+        }
+
+        for (int i = lengths.Length - 1; i >= 0 && total > MaxLength; i--)
+        {
+            if (lengths[i] > 0)
+            {
+                total -= lengths[i] + 1;
+                lengths[i] = 0;
+            }
+        }
+
+        return total;
+    }
+
+    private static string? Join<T>(ReadOnlySpan<T> value, ReadOnlySpan<int> starts, ReadOnlySpan<int> lengths, int total)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (total <= 0)
+        {
+            return null;
+        }
+
+        Span<char> buffer = total <= 1024 ? stackalloc char[total] : new char[total];
+        int written = 0;
+        for (int i = 0; i < starts.Length; i++)
+        {
+            if (lengths[i] == 0)
+            {
+                continue;
+            }
+
+            if (written > 0)
+            {
+                buffer[written++] = ',';
+            }
+
+            foreach (T c in value.Slice(starts[i], lengths[i]))
+            {
+                buffer[written++] = (char)ushort.CreateTruncating(c);
+            }
+        }
+
+        return new string(buffer[..written]);
+    }
+
+    private static bool SameKey<T>(ReadOnlySpan<T> value, int otherStart, int start, int keyLength)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        ReadOnlySpan<T> other = value[otherStart..];
+        int otherKeyLength = other.IndexOf(T.CreateTruncating('='));
+        return otherKeyLength == keyLength && other[..keyLength].SequenceEqual(value.Slice(start, keyLength));
+    }
+
+    private static bool IsValidMember<T>(ReadOnlySpan<T> member, out int keyLength)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        keyLength = member.IndexOf(T.CreateTruncating('='));
+        return keyLength > 0 && IsValidKey(member[..keyLength]) && IsValidValue(member[(keyLength + 1)..]);
+    }
+
+    private static bool IsValidKey<T>(ReadOnlySpan<T> key)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (key.Length > MaxKeyLength)
+        {
+            return false;
+        }
+
+        int at = key.IndexOf(T.CreateTruncating('@'));
+        if (at < 0)
+        {
+            return IsLowerAlpha(key[0]) && AreKeyChars(key[1..]);
+        }
+
+        ReadOnlySpan<T> tenant = key[..at];
+        ReadOnlySpan<T> system = key[(at + 1)..];
+        return tenant.Length is > 0 and <= MaxTenantLength
+            && (IsLowerAlpha(tenant[0]) || IsDigit(tenant[0]))
+            && AreKeyChars(tenant[1..])
+            && system.Length is > 0 and <= MaxSystemLength
+            && IsLowerAlpha(system[0])
+            && AreKeyChars(system[1..]);
+    }
+
+    private static bool AreKeyChars<T>(ReadOnlySpan<T> chars)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        foreach (T t in chars)
+        {
+            int c = int.CreateTruncating(t);
+            if (!(IsLowerAlpha(t) || IsDigit(t) || c is '_' or '-' or '*' or '/'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsValidValue<T>(ReadOnlySpan<T> value)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (value.Length is 0 or > MaxValueLength || int.CreateTruncating(value[^1]) == ' ')
+        {
+            return false;
+        }
+
+        foreach (T t in value)
+        {
+            // chr = %x20 / nblk-chr; nblk-chr = %x21-2B / %x2D-3C / %x3E-7E
+            int c = int.CreateTruncating(t);
+            if (c is < 0x20 or > 0x7E or ',' or '=')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsOws<T>(T t)
+        where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(t) is ' ' or '\t';
+
+    private static bool IsLowerAlpha<T>(T t)
+        where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(t) is >= 'a' and <= 'z';
+
+    private static bool IsDigit<T>(T t)
+        where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(t) is >= '0' and <= '9';
+}
