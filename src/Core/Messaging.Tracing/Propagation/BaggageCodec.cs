@@ -15,7 +15,8 @@ namespace Messaging.Tracing.Propagation;
 /// <para>Values are percent-encoded as RFC 3986 asks (a space is <c>%20</c>, a <c>+</c> stays a <c>+</c>).
 /// Members are kept or dropped whole, never cut: an invalid member (key not a token, a character outside
 /// <c>baggage-octet</c>, a broken percent escape, invalid UTF-8) is dropped and the others are kept;
-/// members past <see cref="MaxMembers"/> or past <see cref="MaxLength"/> bytes are dropped.</para>
+/// members past <see cref="MaxMembers"/> or past <see cref="MaxLength"/> bytes are dropped, and nothing that starts
+/// past the first <see cref="MaxLength"/> bytes is read, so hostile input costs little.</para>
 /// <para>Member properties (<c>;key=value</c> after the value) are accepted on input and not carried:
 /// OpenTelemetry's <see cref="Baggage"/> has no place for them. When a key repeats, the last value wins,
 /// as in OpenTelemetry's own propagator.</para>

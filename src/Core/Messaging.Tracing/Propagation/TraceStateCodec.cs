@@ -118,7 +118,7 @@ public static class TraceStateCodec
             total += lengths[i];
         }
 
-        if (original is not null && total == original.Length)
+        if (original is not null && total == original.Length && total <= MaxLength)
         {
             traceState = original;
             return true;

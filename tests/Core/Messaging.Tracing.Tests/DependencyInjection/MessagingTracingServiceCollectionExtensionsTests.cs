@@ -1,0 +1,40 @@
+using System;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Messaging.Tracing.Tests.DependencyInjection;
+
+public class MessagingTracingServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void Registers_one_tracer_with_every_configuration_applied()
+    {
+        var services = new ServiceCollection();
+        services.AddMessagingTracing(o => o.DefaultRelationship = MessageRelationship.ChildOf);
+        services.AddMessagingTracing(o => o.TrustIncomingContext = false);
+
+        using ServiceProvider provider = services.BuildServiceProvider();
+        MessagingTracer tracer = provider.GetRequiredService<MessagingTracer>();
+
+        Assert.Same(tracer, provider.GetRequiredService<MessagingTracer>());
+        Assert.Equal(MessageRelationship.ChildOf, tracer.Options.DefaultRelationship);
+        Assert.False(tracer.Options.TrustIncomingContext);
+    }
+
+    [Fact]
+    public void Invalid_options_fail_when_the_tracer_is_resolved()
+    {
+        var services = new ServiceCollection();
+        services.AddMessagingTracing(o => o.DefaultRelationship = (MessageRelationship)7);
+
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => provider.GetRequiredService<MessagingTracer>());
+    }
+
+    [Fact]
+    public void Null_services_are_rejected()
+    {
+        Assert.Throws<ArgumentNullException>(() => MessagingTracingServiceCollectionExtensions.AddMessagingTracing(null!));
+    }
+}

@@ -1,0 +1,298 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using Messaging.Tracing.Propagation;
+using Messaging.Tracing.Spans;
+using Messaging.Tracing.Testing;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+using Xunit;
+
+namespace Messaging.Tracing.Tests;
+
+public class MessagingTracerTests
+{
+    private static readonly MessagingOperation Send = new("kafka", MessagingOperationType.Send, "send", "orders");
+    private static readonly MessagingOperation Process = new("kafka", MessagingOperationType.Process, "process", "orders");
+
+    private readonly MessagingTracer _tracer = new(new MessagingTracingOptions());
+
+    [Fact]
+    public void Producer_span_has_the_convention_name_kind_and_attributes()
+    {
+        using var collector = new SpanCollector();
+
+        using (Activity? span = _tracer.StartProducer(Send))
+        {
+            Assert.NotNull(span);
+        }
+
+        Activity producer = Assert.Single(collector.Spans);
+        Assert.Equal("send orders", producer.DisplayName);
+        Assert.Equal(ActivityKind.Producer, producer.Kind);
+        Assert.Equal("kafka", producer.GetTagItem("messaging.system"));
+        Assert.Equal("send", producer.GetTagItem("messaging.operation.type"));
+        Assert.Equal("send", producer.GetTagItem("messaging.operation.name"));
+        Assert.Equal("orders", producer.GetTagItem("messaging.destination.name"));
+        Assert.Equal(ActivityStatusCode.Unset, producer.Status);
+    }
+
+    [Fact]
+    public void Inject_writes_the_producer_span_context_not_the_callers()
+    {
+        using var collector = new SpanCollector();
+        using Activity request = collector.StartRootSpan("request");
+        var headers = new Dictionary<string, string>();
+
+        using (Activity? span = _tracer.StartProducer(Send))
+        {
+            _tracer.Inject(span, headers, StringDictionaryCarrierAdapter.Instance);
+            Assert.Equal(TraceParentCodec.Format(span!.Context), headers["traceparent"]);
+        }
+    }
+
+    [Fact]
+    public void FollowsFrom_parents_on_the_producer_and_links_to_it()
+    {
+        using var collector = new SpanCollector();
+        ActivityContext producer = ProduceAndCapture(collector);
+
+        using (ProcessScope scope = _tracer.StartProcess(new PropagationContext(producer, default), Process))
+        {
+            Assert.Same(scope.Activity, Activity.Current);
+        }
+
+        Activity process = collector.Spans.Single(s => s.Kind == ActivityKind.Consumer);
+        Assert.Equal(producer.TraceId, process.TraceId);
+        Assert.Equal(producer.SpanId, process.ParentSpanId);
+        AssertFollowsFromLink(producer, process);
+        Assert.Equal("process orders", process.DisplayName);
+        Assert.Equal("process", process.GetTagItem("messaging.operation.type"));
+    }
+
+    [Fact]
+    public void FollowsFrom_parents_on_the_ambient_span_when_one_is_active()
+    {
+        using var collector = new SpanCollector();
+        ActivityContext producer = ProduceAndCapture(collector);
+        using Activity ambient = collector.StartRootSpan("consumer loop");
+
+        using (_tracer.StartProcess(new PropagationContext(producer, default), Process))
+        {
+        }
+
+        Activity process = collector.Spans.Single(s => s.Kind == ActivityKind.Consumer);
+        Assert.Equal(ambient.TraceId, process.TraceId);
+        Assert.Equal(ambient.SpanId, process.ParentSpanId);
+        AssertFollowsFromLink(producer, process);
+        Assert.Same(ambient, Activity.Current);
+    }
+
+    [Fact]
+    public void ChildOf_parents_on_the_producer_without_a_link_even_with_an_ambient_span()
+    {
+        using var collector = new SpanCollector();
+        ActivityContext producer = ProduceAndCapture(collector);
+        using Activity ambient = collector.StartRootSpan("consumer loop");
+
+        using (_tracer.StartProcess(new PropagationContext(producer, default), Process, MessageRelationship.ChildOf))
+        {
+        }
+
+        Activity process = collector.Spans.Single(s => s.Kind == ActivityKind.Consumer);
+        Assert.Equal(producer.TraceId, process.TraceId);
+        Assert.Equal(producer.SpanId, process.ParentSpanId);
+        Assert.Empty(process.Links);
+    }
+
+    [Fact]
+    public void NewTrace_sets_the_ambient_span_aside_starts_a_root_and_links()
+    {
+        using var collector = new SpanCollector();
+        ActivityContext producer = ProduceAndCapture(collector);
+        using Activity ambient = collector.StartRootSpan("consumer loop");
+
+        using (ProcessScope scope = _tracer.StartProcess(new PropagationContext(producer, default), Process, MessageRelationship.NewTrace))
+        {
+            Assert.Same(scope.Activity, Activity.Current);
+            Assert.Null(scope.Activity!.Parent);
+        }
+
+        Activity process = collector.Spans.Single(s => s.Kind == ActivityKind.Consumer);
+        Assert.NotEqual(producer.TraceId, process.TraceId);
+        Assert.NotEqual(ambient.TraceId, process.TraceId);
+        Assert.Equal(default, process.ParentSpanId);
+        AssertFollowsFromLink(producer, process);
+        Assert.Same(ambient, Activity.Current);
+    }
+
+    [Fact]
+    public void Without_producer_context_the_process_span_is_a_root_without_links()
+    {
+        using var collector = new SpanCollector();
+
+        using (_tracer.StartProcess(default, Process))
+        {
+        }
+
+        Activity process = Assert.Single(collector.Spans);
+        Assert.Equal(default, process.ParentSpanId);
+        Assert.Empty(process.Links);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Untrusted_context_never_becomes_a_parent_and_its_baggage_is_dropped(bool linkUntrusted)
+    {
+        var tracer = new MessagingTracer(new MessagingTracingOptions { TrustIncomingContext = false, LinkUntrustedContext = linkUntrusted });
+        using var collector = new SpanCollector();
+        ActivityContext producer = ProduceAndCapture(collector);
+        var baggage = Baggage.Create(new Dictionary<string, string> { ["role"] = "admin" });
+
+        using (tracer.StartProcess(new PropagationContext(producer, baggage), Process, MessageRelationship.ChildOf))
+        {
+            Assert.Equal(0, Baggage.Current.Count);
+        }
+
+        Activity process = collector.Spans.Single(s => s.Kind == ActivityKind.Consumer);
+        Assert.NotEqual(producer.TraceId, process.TraceId);
+        Assert.Equal(linkUntrusted ? 1 : 0, process.Links.Count());
+    }
+
+    [Fact]
+    public void The_scope_restores_activity_and_baggage_after_the_handler_throws()
+    {
+        using var collector = new SpanCollector();
+        ActivityContext producer = ProduceAndCapture(collector);
+        using Activity ambient = collector.StartRootSpan("loop");
+        Baggage.Current = Baggage.Create(new Dictionary<string, string> { ["before"] = "1" });
+        var messageBaggage = Baggage.Create(new Dictionary<string, string> { ["tenant"] = "acme" });
+
+        Action handle = () =>
+        {
+            using ProcessScope scope = _tracer.StartProcess(new PropagationContext(producer, messageBaggage), Process);
+            try
+            {
+                Assert.Equal("acme", Baggage.Current.GetBaggage("tenant"));
+                throw new InvalidOperationException("handler failed");
+            }
+            catch (Exception ex)
+            {
+                scope.RecordException(ex);
+                throw;
+            }
+        };
+
+        InvalidOperationException thrown = Assert.Throws<InvalidOperationException>(handle);
+
+        Assert.Equal("handler failed", thrown.Message);
+        Assert.Same(ambient, Activity.Current);
+        Assert.Equal("1", Baggage.Current.GetBaggage("before"));
+        Assert.Null(Baggage.Current.GetBaggage("tenant"));
+        Activity process = collector.Spans.Single(s => s.Kind == ActivityKind.Consumer);
+        Assert.Equal(ActivityStatusCode.Error, process.Status);
+        Assert.Equal("handler failed", process.StatusDescription);
+        Assert.Equal(typeof(InvalidOperationException).FullName, process.GetTagItem("error.type"));
+        Assert.Equal("exception", Assert.Single(process.Events).Name);
+    }
+
+    [Fact]
+    public void Disposing_twice_restores_once()
+    {
+        using var collector = new SpanCollector();
+        ProcessScope scope = _tracer.StartProcess(default, Process);
+        scope.Dispose();
+        using Activity later = collector.StartRootSpan("later");
+
+        scope.Dispose();
+
+        Assert.Same(later, Activity.Current);
+    }
+
+    [Fact]
+    public void An_unsampled_producer_stays_unsampled_downstream()
+    {
+        using var collector = new SpanCollector();
+        var unsampled = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
+        var onward = new Dictionary<string, string>();
+
+        using (ProcessScope scope = _tracer.StartProcess(new PropagationContext(unsampled, default), Process))
+        {
+            Assert.NotNull(scope.Activity);
+            Assert.False(scope.Activity!.Recorded);
+            using Activity? send = _tracer.StartProducer(Send);
+            _tracer.Inject(send, onward, StringDictionaryCarrierAdapter.Instance);
+        }
+
+        Assert.Empty(collector.Spans);
+        ActivityContext sent = _tracer.Extract(onward, StringDictionaryCarrierAdapter.Instance).ActivityContext;
+        Assert.Equal(unsampled.TraceId, sent.TraceId);
+        Assert.Equal(ActivityTraceFlags.None, sent.TraceFlags);
+    }
+
+    [Fact]
+    public void Batch_links_every_producer_and_starts_a_new_trace_by_default()
+    {
+        using var collector = new SpanCollector();
+        ActivityContext[] producers = [ProduceAndCapture(collector), ProduceAndCapture(collector), ProduceAndCapture(collector)];
+        PropagationContext[] incoming = [.. producers.Select(p => new PropagationContext(p, default)), default];
+
+        using (_tracer.StartBatchProcess(incoming, Process))
+        {
+        }
+
+        Activity batch = collector.Spans.Single(s => s.Kind == ActivityKind.Consumer);
+        Assert.Equal(default, batch.ParentSpanId);
+        Assert.Equal(producers.Select(p => p.SpanId), batch.Links.Select(l => l.Context.SpanId));
+        Assert.All(batch.Links, l => Assert.Contains(l.Tags!, t => t.Key == "opentracing.ref_type" && (string?)t.Value == "follows_from"));
+        Assert.Equal(4, batch.GetTagItem("messaging.batch.message_count"));
+    }
+
+    [Fact]
+    public void Enrichment_callbacks_add_tags_and_a_throwing_one_does_not_break_the_span()
+    {
+        var tracer = new MessagingTracer(new MessagingTracingOptions
+        {
+            EnrichProducerSpan = (activity, message) => activity.SetTag("app.message", message),
+            EnrichProcessSpan = (_, _) => throw new InvalidOperationException("enricher bug"),
+        });
+        using var collector = new SpanCollector();
+
+        using (tracer.StartProducer(Send, "order-1"))
+        {
+        }
+
+        using (ProcessScope scope = tracer.StartProcess(default, Process, message: "order-1"))
+        {
+            Assert.NotNull(scope.Activity);
+        }
+
+        Assert.Equal("order-1", collector.Spans.Single(s => s.Kind == ActivityKind.Producer).GetTagItem("app.message"));
+        Assert.Equal(ActivityStatusCode.Unset, collector.Spans.Single(s => s.Kind == ActivityKind.Consumer).Status);
+    }
+
+    [Fact]
+    public void Options_are_validated_when_the_tracer_is_built()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MessagingTracer(new MessagingTracingOptions { DefaultRelationship = (MessageRelationship)42 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MessagingTracer(new MessagingTracingOptions { BatchRelationship = (MessageRelationship)(-1) }));
+    }
+
+    private ActivityContext ProduceAndCapture(SpanCollector collector)
+    {
+        using Activity? span = _tracer.StartProducer(Send);
+        Assert.NotNull(span);
+        Assert.True(span!.Recorded, $"collector {collector.GetHashCode()} records producer spans");
+        return span.Context;
+    }
+
+    private static void AssertFollowsFromLink(ActivityContext producer, Activity process)
+    {
+        ActivityLink link = Assert.Single(process.Links);
+        Assert.Equal(producer.TraceId, link.Context.TraceId);
+        Assert.Equal(producer.SpanId, link.Context.SpanId);
+        Assert.Contains(link.Tags!, t => t.Key == "opentracing.ref_type" && (string?)t.Value == "follows_from");
+    }
+}
