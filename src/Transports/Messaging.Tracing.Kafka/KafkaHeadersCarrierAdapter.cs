@@ -1,0 +1,57 @@
+using System;
+using Confluent.Kafka;
+using Messaging.Tracing.Propagation;
+
+namespace Messaging.Tracing.Kafka;
+
+/// <summary>Carrier adapter for Kafka <see cref="Headers"/>: byte values, repeated keys allowed.</summary>
+public sealed class KafkaHeadersCarrierAdapter : ICarrierAdapter<Headers>
+{
+    private KafkaHeadersCarrierAdapter()
+    {
+    }
+
+    /// <summary>Gets the shared instance.</summary>
+    public static KafkaHeadersCarrierAdapter Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public CarrierValueKind ValueKind => CarrierValueKind.Bytes;
+
+    /// <inheritdoc/>
+    public bool TryGet(Headers carrier, string key, out CarrierValue value)
+    {
+        byte[]? found = null;
+        for (int i = 0; i < carrier.Count; i++)
+        {
+            IHeader header = carrier[i];
+            if (header.Key != key || header.GetValueBytes() is not { } bytes)
+            {
+                continue;
+            }
+
+            found = found is null ? bytes : Join(found, bytes);
+        }
+
+        value = CarrierValue.FromBytes(found);
+        return found is not null;
+    }
+
+    /// <inheritdoc/>
+    public void Replace(Headers carrier, string key, CarrierValue value)
+    {
+        carrier.Remove(key);
+        carrier.Add(key, value.Bytes ?? System.Text.Encoding.UTF8.GetBytes(value.ToString()));
+    }
+
+    /// <inheritdoc/>
+    public void Remove(Headers carrier, string key) => carrier.Remove(key);
+
+    private static byte[] Join(byte[] first, byte[] second)
+    {
+        var joined = new byte[first.Length + 1 + second.Length];
+        first.CopyTo(joined, 0);
+        joined[first.Length] = (byte)',';
+        second.CopyTo(joined.AsSpan(first.Length + 1));
+        return joined;
+    }
+}

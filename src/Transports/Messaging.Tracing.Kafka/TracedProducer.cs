@@ -1,0 +1,239 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using Confluent.Kafka;
+using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Spans;
+
+namespace Messaging.Tracing.Kafka;
+
+/// <summary>
+/// A Kafka producer that traces every message it sends: a <c>send {topic}</c> span (Producer kind) that ends
+/// when the delivery report arrives, with the span's context written into the message's headers.
+/// </summary>
+/// <remarks>
+/// <para>The caller's <see cref="Message{TKey, TValue}"/> and <see cref="Headers"/> are never changed: a copy
+/// carries the trace headers (replacing any earlier <c>traceparent</c>, <c>tracestate</c> and <c>baggage</c>, so
+/// re-sending one message object never duplicates them), and the application's other headers are kept byte for
+/// byte. The delivery result and report carry that copy, as it was sent.</para>
+/// <para>Everything else (transactions, flush, poll, <see cref="Handle"/>) passes through to the wrapped producer,
+/// which this instance owns and disposes.</para>
+/// </remarks>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TValue">The value type.</typeparam>
+public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
+{
+    private readonly IProducer<TKey, TValue> _inner;
+    private readonly MessagingTracer _tracer;
+    private readonly KafkaTracingOptions _options;
+    private readonly bool _deliveryReports;
+    private readonly string _clientId;
+
+    /// <summary>Initializes a new instance of the <see cref="TracedProducer{TKey, TValue}"/> class.</summary>
+    /// <param name="inner">The producer to trace; owned by this instance from now on.</param>
+    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
+    /// <param name="options">The options; defaults when null.</param>
+    /// <param name="deliveryReports">
+    /// Whether the producer was configured with delivery reports (<c>dotnet.producer.enable.delivery.reports</c>, on by
+    /// default). Without them, a span of <see cref="Produce(TopicPartition, Message{TKey, TValue}, Action{DeliveryReport{TKey, TValue}})"/>
+    /// ends when the message is queued.
+    /// </param>
+    public TracedProducer(IProducer<TKey, TValue> inner, MessagingTracer? tracer = null, KafkaTracingOptions? options = null, bool deliveryReports = true)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        _inner = inner;
+        _tracer = tracer ?? MessagingTracer.Default;
+        _options = options?.Clone() ?? new KafkaTracingOptions();
+        _deliveryReports = deliveryReports;
+        _clientId = _options.ClientId ?? inner.Name;
+    }
+
+    /// <inheritdoc/>
+    public Handle Handle => _inner.Handle;
+
+    /// <inheritdoc/>
+    public string Name => _inner.Name;
+
+    /// <inheritdoc/>
+    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
+        => ProduceAsync(new TopicPartition(topic, Partition.Any), message, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topicPartition);
+        return message is null || !_options.Traces(topicPartition.Topic)
+            ? _inner.ProduceAsync(topicPartition, message!, cancellationToken)
+            : ProduceTracedAsync(topicPartition, message, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public void Produce(string topic, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null)
+        => Produce(new TopicPartition(topic, Partition.Any), message, deliveryHandler);
+
+    /// <inheritdoc/>
+    public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null)
+    {
+        ArgumentNullException.ThrowIfNull(topicPartition);
+        if (message is null || !_options.Traces(topicPartition.Topic))
+        {
+            _inner.Produce(topicPartition, message!, deliveryHandler);
+            return;
+        }
+
+        // The span ends on the delivery thread, so it must not stay current for the caller.
+        Activity? previous = Activity.Current;
+        Activity? span = StartSend(topicPartition.Topic, message);
+        Activity.Current = previous;
+        Message<TKey, TValue> traced = WithTraceHeaders(message, span);
+        if (span is null)
+        {
+            _inner.Produce(topicPartition, traced, deliveryHandler);
+            return;
+        }
+
+        try
+        {
+            if (_deliveryReports)
+            {
+                _inner.Produce(topicPartition, traced, report => OnDelivered(span, report, deliveryHandler));
+                return;
+            }
+
+            _inner.Produce(topicPartition, traced, deliveryHandler);
+        }
+        catch (Exception ex)
+        {
+            KafkaSpanTags.SetError(span, ex);
+            Stop(span);
+            throw;
+        }
+
+        Stop(span);
+    }
+
+    /// <inheritdoc/>
+    public int Poll(TimeSpan timeout) => _inner.Poll(timeout);
+
+    /// <inheritdoc/>
+    public int Flush(TimeSpan timeout) => _inner.Flush(timeout);
+
+    /// <inheritdoc/>
+    public void Flush(CancellationToken cancellationToken = default) => _inner.Flush(cancellationToken);
+
+    /// <inheritdoc/>
+    public void InitTransactions(TimeSpan timeout) => _inner.InitTransactions(timeout);
+
+    /// <inheritdoc/>
+    public void BeginTransaction() => _inner.BeginTransaction();
+
+    /// <inheritdoc/>
+    public void CommitTransaction(TimeSpan timeout) => _inner.CommitTransaction(timeout);
+
+    /// <inheritdoc/>
+    public void CommitTransaction() => _inner.CommitTransaction();
+
+    /// <inheritdoc/>
+    public void AbortTransaction(TimeSpan timeout) => _inner.AbortTransaction(timeout);
+
+    /// <inheritdoc/>
+    public void AbortTransaction() => _inner.AbortTransaction();
+
+    /// <inheritdoc/>
+    public void SendOffsetsToTransaction(IEnumerable<TopicPartitionOffset> offsets, IConsumerGroupMetadata groupMetadata, TimeSpan timeout)
+        => _inner.SendOffsetsToTransaction(offsets, groupMetadata, timeout);
+
+    /// <inheritdoc/>
+    public int AddBrokers(string brokers) => _inner.AddBrokers(brokers);
+
+    /// <inheritdoc/>
+    public void SetSaslCredentials(string username, string password) => _inner.SetSaslCredentials(username, password);
+
+    /// <inheritdoc/>
+    public void Dispose() => _inner.Dispose();
+
+    private async Task<DeliveryResult<TKey, TValue>> ProduceTracedAsync(TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken)
+    {
+        using Activity? span = StartSend(topicPartition.Topic, message);
+        try
+        {
+            DeliveryResult<TKey, TValue> result = await _inner.ProduceAsync(topicPartition, WithTraceHeaders(message, span), cancellationToken).ConfigureAwait(false);
+            KafkaSpanTags.SetPosition(span, result.TopicPartitionOffset);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            KafkaSpanTags.SetError(span, ex);
+            throw;
+        }
+    }
+
+    private Activity? StartSend(string topic, Message<TKey, TValue> message)
+    {
+        try
+        {
+            Activity? span = _tracer.StartProducer(new MessagingOperation(KafkaAttributes.SystemName, MessagingOperationType.Send, "send", topic), message);
+            if (span is { IsAllDataRequested: true })
+            {
+                span.SetTag(MessagingAttributes.ClientId, _clientId);
+                KafkaSpanTags.SetMessage(span, message);
+            }
+
+            return span;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(TracedProducer<TKey, TValue>), ex);
+            return null;
+        }
+    }
+
+    /// <summary>A copy of the message whose headers carry the trace context; the original is not touched.</summary>
+    private Message<TKey, TValue> WithTraceHeaders(Message<TKey, TValue> message, Activity? span)
+    {
+        try
+        {
+            var headers = new Headers();
+            if (message.Headers is { } original)
+            {
+                for (int i = 0; i < original.Count; i++)
+                {
+                    headers.Add(original[i].Key, original[i].GetValueBytes());
+                }
+            }
+
+            _tracer.Inject(span, headers, KafkaHeadersCarrierAdapter.Instance);
+            return new Message<TKey, TValue> { Key = message.Key, Value = message.Value, Timestamp = message.Timestamp, Headers = headers };
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(TracedProducer<TKey, TValue>), ex);
+            return message;
+        }
+    }
+
+    private static void OnDelivered(Activity span, DeliveryReport<TKey, TValue> report, Action<DeliveryReport<TKey, TValue>>? deliveryHandler)
+    {
+        KafkaSpanTags.SetPosition(span, report.TopicPartitionOffset);
+        if (report.Error.IsError)
+        {
+            KafkaSpanTags.SetError(span, new ProduceException<TKey, TValue>(report.Error, report));
+        }
+
+        Stop(span);
+        deliveryHandler?.Invoke(report);
+    }
+
+    /// <summary>Stops the span without changing the stopping thread's current activity.</summary>
+    private static void Stop(Activity span)
+    {
+        Activity? current = Activity.Current;
+        span.Stop();
+        if (current != span)
+        {
+            Activity.Current = current;
+        }
+    }
+}
