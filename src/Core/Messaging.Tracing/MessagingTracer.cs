@@ -19,12 +19,6 @@ namespace Messaging.Tracing;
 /// </remarks>
 public sealed class MessagingTracer
 {
-    // Shared by every follows_from link; links only read their tags.
-    private static readonly ActivityTagsCollection FollowsFromLinkTags = new()
-    {
-        [MessagingAttributes.OpenTracingRefType] = MessagingAttributes.FollowsFrom,
-    };
-
     private readonly MessagingTracingOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="MessagingTracer"/> class.</summary>
@@ -100,7 +94,7 @@ public sealed class MessagingTracer
         bool hasProducer = IsValid(producer);
         MessageRelationship policy = isTrusted ? relationship ?? _options.DefaultRelationship : MessageRelationship.NewTrace;
         bool link = hasProducer && policy != MessageRelationship.ChildOf && (isTrusted || _options.LinkUntrustedContext);
-        ActivityLink[]? links = link ? [new ActivityLink(producer, FollowsFromLinkTags)] : null;
+        ActivityLink[]? links = link ? [FollowsFromLink.To(producer)] : null;
         return Open(operation, policy, hasProducer ? producer : default, links, isTrusted ? incoming.Baggage : default, message);
     }
 
@@ -135,7 +129,7 @@ public sealed class MessagingTracer
                 if (IsValid(context.ActivityContext))
                 {
                     first = links is null ? context.ActivityContext : first;
-                    (links ??= new List<ActivityLink>(incoming.Count)).Add(new ActivityLink(context.ActivityContext, FollowsFromLinkTags));
+                    (links ??= new List<ActivityLink>(incoming.Count)).Add(FollowsFromLink.To(context.ActivityContext));
                 }
             }
         }

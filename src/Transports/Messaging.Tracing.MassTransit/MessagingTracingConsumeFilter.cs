@@ -1,0 +1,199 @@
+using System;
+using System.Diagnostics;
+using System.Threading.Tasks;
+using MassTransit;
+using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Spans;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+
+namespace Messaging.Tracing.MassTransit;
+
+/// <summary>
+/// Restores the producer's context for every consumed message — <c>traceparent</c> first, <c>MT-Activity-Id</c> when
+/// only that is present — and runs the rest of the consume pipe inside the process span, related to the producer
+/// by the relationship policy.
+/// </summary>
+/// <remarks>
+/// <para>When MassTransit's own source is listened and its receive span already continues the producer's trace, that
+/// span and MassTransit's consumer span are the story (bridged): this filter adds the <c>follows_from</c> link for
+/// FollowsFrom, makes the message's baggage current, and starts nothing. Otherwise (MassTransit's source not
+/// listened, a producer MassTransit could not read, or a new trace asked for) it starts its own
+/// <c>process {endpoint}</c> span; transport spans around it (MassTransit's receive span, RabbitMQ.Client's
+/// link-only deliver span) are not taken as the ambient parent.</para>
+/// <para>Consumer exceptions are recorded and rethrown, so retry, redelivery and the <c>_error</c> queue work as
+/// configured; the retry attempt and redelivery count are recorded.</para>
+/// </remarks>
+public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
+{
+    private readonly MessagingTracer _tracer;
+    private readonly MassTransitTracingOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="MessagingTracingConsumeFilter"/> class.</summary>
+    /// <param name="tracer">The tracer.</param>
+    /// <param name="options">The options.</param>
+    public MessagingTracingConsumeFilter(MessagingTracer tracer, MassTransitTracingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(tracer);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _tracer = tracer;
+        _options = options;
+    }
+
+    /// <inheritdoc/>
+    public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        Activity? current = Activity.Current;
+        PropagationContext incoming = default;
+        MessageRelationship relationship = MessageRelationship.FollowsFrom;
+        bool started = false;
+        try
+        {
+            incoming = _tracer.Extract(context.Headers, MassTransitHeadersCarrierAdapter.Instance);
+            relationship = RelationshipOf(context);
+            started = true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(MessagingTracingConsumeFilter), ex);
+        }
+
+        if (!started)
+        {
+            await next.Send(context).ConfigureAwait(false);
+        }
+        else if (IsBridgeable(current, incoming, relationship))
+        {
+            await BridgeAsync(current!, incoming, relationship, context, next).ConfigureAwait(false);
+        }
+        else
+        {
+            await ProcessAsync(current, incoming, relationship, context, next).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Probe(ProbeContext context)
+    {
+        ProbeContext scope = context.CreateFilterScope("messagingTracing");
+        scope.Add("relationship", (_options.Relationship ?? _tracer.Options.DefaultRelationship).ToString());
+        scope.Add("requestResponseRelationship", _options.RequestResponseRelationship.ToString());
+        scope.Add("trustIncomingContext", _options.TrustIncomingContext ?? _tracer.Options.TrustIncomingContext);
+    }
+
+    private async Task BridgeAsync(Activity receive, PropagationContext incoming, MessageRelationship relationship, ConsumeContext context, IPipe<ConsumeContext> next)
+    {
+        Baggage previous = Baggage.Current;
+        try
+        {
+            if (relationship == MessageRelationship.FollowsFrom && IsValid(incoming.ActivityContext))
+            {
+                receive.AddLink(FollowsFromLink.To(incoming.ActivityContext));
+            }
+
+            Describe(receive, context);
+            if (_options.TrustIncomingContext ?? _tracer.Options.TrustIncomingContext)
+            {
+                Baggage.Current = incoming.Baggage;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(MessagingTracingConsumeFilter), ex);
+        }
+
+        try
+        {
+            await next.Send(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Baggage.Current = previous;
+        }
+    }
+
+    private async Task ProcessAsync(Activity? current, PropagationContext incoming, MessageRelationship relationship, ConsumeContext context, IPipe<ConsumeContext> next)
+    {
+        ProcessScope? scope = null;
+        try
+        {
+            if (IsTransportSpan(current))
+            {
+                Activity.Current = null;
+            }
+
+            scope = _tracer.StartProcess(incoming, MassTransitOperations.Process(context.ReceiveContext.InputAddress), relationship, _options.TrustIncomingContext, context);
+            Describe(scope.Activity, context);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(MessagingTracingConsumeFilter), ex);
+        }
+
+        try
+        {
+            await next.Send(context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            scope?.RecordException(ex);
+            throw;
+        }
+        finally
+        {
+            scope?.Dispose();
+            Activity.Current = current;
+        }
+    }
+
+    private MessageRelationship RelationshipOf(ConsumeContext context)
+    {
+        if (_options.RelationshipSelector?.Invoke(context) is { } chosen)
+        {
+            return chosen;
+        }
+
+        return context.RequestId.HasValue
+            ? _options.RequestResponseRelationship
+            : _options.Relationship ?? _tracer.Options.DefaultRelationship;
+    }
+
+    /// <summary>MassTransit's receive span already continues the producer's trace and a new trace is not asked for.</summary>
+    private bool IsBridgeable(Activity? current, PropagationContext incoming, MessageRelationship relationship) =>
+        current is { Kind: ActivityKind.Consumer, IsStopped: false }
+        && current.Source.Name == MassTransitAttributes.MassTransitSourceName
+        && relationship != MessageRelationship.NewTrace
+        && (_options.TrustIncomingContext ?? _tracer.Options.TrustIncomingContext)
+        && (!IsValid(incoming.ActivityContext) || incoming.ActivityContext.TraceId == current.TraceId);
+
+    /// <summary>Spans of the transport below the consumer, which are not the story's ambient span.</summary>
+    private static bool IsTransportSpan(Activity? activity) =>
+        activity is not null
+        && (activity.Source.Name == MassTransitAttributes.MassTransitSourceName
+            || activity.Source.Name.StartsWith("RabbitMQ.Client", StringComparison.Ordinal));
+
+    private static void Describe(Activity? activity, ConsumeContext context)
+    {
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
+        if (context.MessageId is { } messageId)
+        {
+            activity.SetTag(MessagingAttributes.MessageId, messageId.ToString("D"));
+        }
+
+        if (context.ConversationId is { } conversationId)
+        {
+            activity.SetTag(MessagingAttributes.ConversationId, conversationId.ToString("D"));
+        }
+
+        activity.SetTag(MassTransitAttributes.RetryAttempt, context.GetRetryAttempt());
+        activity.SetTag(MassTransitAttributes.RedeliveryCount, context.GetRedeliveryCount());
+    }
+
+    private static bool IsValid(in ActivityContext context) => context.TraceId != default && context.SpanId != default;
+}

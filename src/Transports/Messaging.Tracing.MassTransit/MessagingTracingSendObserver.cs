@@ -1,0 +1,145 @@
+using System;
+using System.Diagnostics;
+using System.Threading.Tasks;
+using MassTransit;
+using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Propagation;
+using Messaging.Tracing.Spans;
+
+namespace Messaging.Tracing.MassTransit;
+
+/// <summary>
+/// Gives every sent and published message one producer span (<c>send {queue}</c>, <c>publish {exchange}</c>) and
+/// writes that span's context as W3C headers.
+/// </summary>
+/// <remarks>
+/// <para>It observes the send transport because MassTransit runs send filters before its own send span starts:
+/// <see cref="PreSend"/> is the first point where the real producer span can be current.</para>
+/// <para>When MassTransit's own <c>MassTransit</c> source is listened, its send span is the producer span (bridged):
+/// this observer writes its context as <c>traceparent</c>/<c>tracestate</c> next to MassTransit's <c>MT-Activity-Id</c>,
+/// adds the message's baggage and the convention attributes, and starts nothing. Otherwise it starts its own
+/// <c>send {destination}</c> span, ended in <see cref="PostSend"/> or <see cref="SendFault"/>, and also writes its id as
+/// <c>MT-Activity-Id</c> so consumers that use MassTransit's own instrumentation continue the same trace.</para>
+/// </remarks>
+public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserver
+{
+    private readonly MessagingTracer _tracer;
+
+    /// <summary>Initializes a new instance of the <see cref="MessagingTracingSendObserver"/> class.</summary>
+    /// <param name="tracer">The tracer.</param>
+    public MessagingTracingSendObserver(MessagingTracer tracer)
+    {
+        ArgumentNullException.ThrowIfNull(tracer);
+        _tracer = tracer;
+    }
+
+    /// <inheritdoc/>
+    public Task PreSend<T>(SendContext<T> context)
+        where T : class => Start(context, "send");
+
+    /// <inheritdoc/>
+    public Task PostSend<T>(SendContext<T> context)
+        where T : class => End(context, exception: null);
+
+    /// <inheritdoc/>
+    public Task SendFault<T>(SendContext<T> context, Exception exception)
+        where T : class => End(context, exception);
+
+    /// <inheritdoc/>
+    public Task PrePublish<T>(PublishContext<T> context)
+        where T : class => Start(context, "publish");
+
+    /// <inheritdoc/>
+    public Task PostPublish<T>(PublishContext<T> context)
+        where T : class => End(context, exception: null);
+
+    /// <inheritdoc/>
+    public Task PublishFault<T>(PublishContext<T> context, Exception exception)
+        where T : class => End(context, exception);
+
+    private Task Start(SendContext context, string operationName)
+    {
+        try
+        {
+            Activity? current = Activity.Current;
+            if (current is { Kind: ActivityKind.Producer, IsStopped: false } && current.Source.Name == MassTransitAttributes.MassTransitSourceName)
+            {
+                Describe(current, context, operationName);
+                _tracer.Inject(current, context.Headers, MassTransitHeadersCarrierAdapter.Instance);
+                return Task.CompletedTask;
+            }
+
+            // The span ends in PostSend or SendFault; it must not stay current for the sending flow meanwhile.
+            Activity? span = _tracer.StartProducer(MassTransitOperations.Send(context.DestinationAddress, operationName), context);
+            Activity.Current = current;
+            Describe(span, context, operationName);
+            _tracer.Inject(span, context.Headers, MassTransitHeadersCarrierAdapter.Instance);
+            if (span is not null)
+            {
+                context.Headers.Set(PropagationHeaderNames.MassTransitActivityId, span.Id);
+                context.GetOrAddPayload(static () => new SendSpan()).Activity = span;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(MessagingTracingSendObserver), ex);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static Task End(SendContext context, Exception? exception)
+    {
+        if (!context.TryGetPayload(out SendSpan? payload) || payload.Activity is not { } span)
+        {
+            return Task.CompletedTask;
+        }
+
+        payload.Activity = null;
+        if (exception is not null)
+        {
+            span.RecordMessagingException(exception);
+        }
+
+        // Stopping must not change the sending flow's current activity (the caller's span).
+        Activity? current = Activity.Current;
+        span.Stop();
+        if (current != span)
+        {
+            Activity.Current = current;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void Describe(Activity? activity, SendContext context, string operationName)
+    {
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
+        if (activity.Source.Name == MassTransitAttributes.MassTransitSourceName)
+        {
+            MessagingOperation operation = MassTransitOperations.Send(context.DestinationAddress, operationName);
+            activity.SetTag(MessagingAttributes.OperationType, operation.TypeName);
+            activity.SetTag(MessagingAttributes.OperationName, operation.OperationName);
+        }
+
+        if (context.MessageId is { } messageId)
+        {
+            activity.SetTag(MessagingAttributes.MessageId, messageId.ToString("D"));
+        }
+
+        if (context.ConversationId is { } conversationId)
+        {
+            activity.SetTag(MessagingAttributes.ConversationId, conversationId.ToString("D"));
+        }
+    }
+
+    /// <summary>The producer span this observer started for one send.</summary>
+    private sealed class SendSpan
+    {
+        public Activity? Activity { get; set; }
+    }
+}
