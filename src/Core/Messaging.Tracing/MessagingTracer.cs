@@ -154,15 +154,18 @@ public sealed class MessagingTracer
         Activity? previous = Activity.Current;
         Baggage previousBaggage = Baggage.Current;
 
+        // A span that has already ended (a dispatcher thread can keep one current) is no ambient span.
+        Activity? ambient = previous is { IsStopped: false } ? previous : null;
+
         // ChildOf parents on the producer. FollowsFrom parents on the ambient span when there is one, else on
         // the producer. NewTrace sets the ambient span aside so the new span is a root.
         ActivityContext parent = policy switch
         {
             MessageRelationship.ChildOf => producer,
-            MessageRelationship.FollowsFrom when previous is null => producer,
+            MessageRelationship.FollowsFrom when ambient is null => producer,
             _ => default,
         };
-        if (policy == MessageRelationship.NewTrace)
+        if (policy == MessageRelationship.NewTrace || (previous is not null && ambient is null))
         {
             Activity.Current = null;
         }

@@ -11,7 +11,7 @@ namespace Messaging.Tracing.MassTransit;
 
 /// <summary>
 /// Restores the producer's context for every consumed message — <c>traceparent</c> first, <c>MT-Activity-Id</c> when
-/// only that is present — and runs the rest of the consume pipe inside the process span, related to the producer
+/// only that is present; the envelope's headers first, then the transport's — and runs the rest of the consume pipe inside the process span, related to the producer
 /// by the relationship policy.
 /// </summary>
 /// <remarks>
@@ -51,7 +51,7 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
         bool started = false;
         try
         {
-            incoming = _tracer.Extract(context.Headers, MassTransitHeadersCarrierAdapter.Instance);
+            incoming = ExtractIncoming(context);
             relationship = RelationshipOf(context);
             started = true;
         }
@@ -146,6 +146,22 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
             scope?.Dispose();
             Activity.Current = current;
         }
+    }
+
+    /// <summary>
+    /// The envelope's headers first (what MassTransit producers wrote, including this library's), then the transport's
+    /// (what plain RabbitMQ.Client or other non-MassTransit producers wrote).
+    /// </summary>
+    private PropagationContext ExtractIncoming(ConsumeContext context)
+    {
+        PropagationContext envelope = _tracer.Extract(context.Headers, MassTransitHeadersCarrierAdapter.Instance);
+        if (IsValid(envelope.ActivityContext) || context.ReceiveContext.TransportHeaders is not { } transportHeaders)
+        {
+            return envelope;
+        }
+
+        PropagationContext transport = _tracer.Extract(transportHeaders, MassTransitHeadersCarrierAdapter.Instance);
+        return IsValid(transport.ActivityContext) || transport.Baggage.Count > 0 ? transport : envelope;
     }
 
     private MessageRelationship RelationshipOf(ConsumeContext context)

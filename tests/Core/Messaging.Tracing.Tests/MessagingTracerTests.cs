@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading;
 using Messaging.Tracing.Propagation;
 using Messaging.Tracing.Spans;
 using Messaging.Tracing.Testing;
@@ -87,6 +88,34 @@ public class MessagingTracerTests
         Assert.Equal(ambient.SpanId, process.ParentSpanId);
         AssertFollowsFromLink(producer, process);
         Assert.Same(ambient, Activity.Current);
+    }
+
+    [Fact]
+    public void A_stopped_current_span_is_not_taken_as_the_ambient_parent()
+    {
+        using var collector = new SpanCollector();
+        ActivityContext producer = ProduceAndCapture(collector);
+
+        // A dispatcher loop started inside a short span keeps that span current after it has ended elsewhere.
+        ExecutionContext dispatcher;
+        using (collector.StartRootSpan("channel created here"))
+        {
+            dispatcher = ExecutionContext.Capture()!;
+        }
+
+        Activity? ambientSeen = null;
+        ExecutionContext.Run(dispatcher, _ =>
+        {
+            ambientSeen = Activity.Current;
+            using (_tracer.StartProcess(new PropagationContext(producer, default), Process))
+            {
+            }
+        }, null);
+
+        Assert.True(ambientSeen!.IsStopped);
+        Activity process = collector.Spans.Single(s => s.Kind == ActivityKind.Consumer);
+        Assert.Equal(producer.TraceId, process.TraceId);
+        Assert.Equal(producer.SpanId, process.ParentSpanId);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public class MassTransitInMemoryTests
     {
         using var collector = new SpanCollector();
         await using TestBus bus = await TestBus.StartInMemoryAsync();
-        IRequestClient<CheckStock> client = bus.Bus.CreateRequestClient<CheckStock>(new Uri($"queue:{bus.EndpointOf<CheckStockConsumer>()}"));
+        IRequestClient<CheckStock> client = bus.Bus.CreateRequestClient<CheckStock>(bus.AddressOf<CheckStockConsumer>());
 
         using (collector.StartRootSpan("request"))
         {

@@ -35,8 +35,10 @@ public sealed class TestBus : IAsyncDisposable
 
     public static Task<TestBus> StartRabbitMqAsync(RabbitMqBroker broker, BusSetup? setup = null) => StartAsync(setup ?? new BusSetup(), broker);
 
-    public Task<ISendEndpoint> GetEndpointAsync<TConsumer>() =>
-        _bus.GetSendEndpoint(new Uri($"queue:{EndpointOf<TConsumer>()}"));
+    /// <summary>The address of a test consumer's queue; it matches the temporary queue's properties, which RabbitMQ checks.</summary>
+    public Uri AddressOf<TConsumer>() => new($"queue:{EndpointOf<TConsumer>()}?durable=false&autodelete=true");
+
+    public Task<ISendEndpoint> GetEndpointAsync<TConsumer>() => _bus.GetSendEndpoint(AddressOf<TConsumer>());
 
     public async ValueTask DisposeAsync()
     {
@@ -57,9 +59,9 @@ public sealed class TestBus : IAsyncDisposable
                 x.AddMessagingTracing();
             }
 
-            x.AddConsumer<OrderPlacedConsumer>().Endpoint(e => Temporary(e, prefix, nameof(OrderPlacedConsumer)));
-            x.AddConsumer<ShipOrderConsumer>().Endpoint(e => Temporary(e, prefix, nameof(ShipOrderConsumer)));
-            x.AddConsumer<CheckStockConsumer>().Endpoint(e => Temporary(e, prefix, nameof(CheckStockConsumer)));
+            x.AddConsumer<OrderPlacedConsumer>().Endpoint(e => Name(e, prefix, nameof(OrderPlacedConsumer), setup.TemporaryEndpoints));
+            x.AddConsumer<ShipOrderConsumer>().Endpoint(e => Name(e, prefix, nameof(ShipOrderConsumer), setup.TemporaryEndpoints));
+            x.AddConsumer<CheckStockConsumer>().Endpoint(e => Name(e, prefix, nameof(CheckStockConsumer), setup.TemporaryEndpoints));
 
             if (rabbitMq is null)
             {
@@ -101,10 +103,10 @@ public sealed class TestBus : IAsyncDisposable
         }
     }
 
-    private static void Temporary(IEndpointRegistrationConfigurator endpoint, string prefix, string consumer)
+    private static void Name(IEndpointRegistrationConfigurator endpoint, string prefix, string consumer, bool temporary)
     {
         endpoint.Name = $"{prefix}-{consumer}";
-        endpoint.Temporary = true;
+        endpoint.Temporary = temporary;
     }
 }
 
@@ -115,6 +117,12 @@ public sealed class BusSetup
     public bool Traced { get; set; } = true;
 
     public Action<MassTransitTracingOptions>? Options { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether endpoints are temporary (deleted with the bus). MassTransit makes a temporary
+    /// endpoint's <c>_error</c> queue exclusive to its connection; a test that reads it uses durable endpoints and deletes them.
+    /// </summary>
+    public bool TemporaryEndpoints { get; set; } = true;
 
     /// <summary>Gets or sets bus configuration applied before <c>UseMessagingTracing</c> (an outer filter, e.g. retry).</summary>
     public Action<IBusFactoryConfigurator>? BeforeTracing { get; set; }

@@ -1,0 +1,89 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Messaging.Tracing.RabbitMQ;
+
+/// <summary>
+/// An <see cref="AsyncEventingBasicConsumer"/> whose <see cref="AsyncEventingBasicConsumer.ReceivedAsync"/> handlers run
+/// inside a <c>process {exchange}:{routing key}:{queue}</c> span (Consumer kind), related to the producer as the
+/// relationship policy says, with <see cref="Activity.Current"/> and <c>Baggage.Current</c> restored for the handlers
+/// and put back afterwards.
+/// </summary>
+/// <remarks>
+/// <para>Use it where an <see cref="AsyncEventingBasicConsumer"/> would be used; the queue it consumes from is given
+/// here because a delivery does not name it. A handler exception is recorded on the span (exception event,
+/// <c>error.type</c>, status Error) and rethrown to RabbitMQ.Client, which reports it through
+/// <c>IChannel.CallbackExceptionAsync</c>. Acknowledging is the application's business: this class never acks, nacks or
+/// rejects.</para>
+/// <para>When RabbitMQ.Client's own subscriber instrumentation is on, its <c>deliver</c> span is current while the
+/// consumer runs. That span starts a new trace with a plain link to the producer; the process span is therefore not
+/// parented on it (it is set aside while the handlers run and put back afterwards), so the process span stays in the
+/// producer's trace. The same goes for a span that has already ended: RabbitMQ.Client starts a channel's consumer
+/// dispatcher when the channel is created, and the dispatcher keeps the <see cref="Activity.Current"/> of that moment.</para>
+/// </remarks>
+public class TracedAsyncEventingBasicConsumer : AsyncEventingBasicConsumer
+{
+    private readonly MessagingTracer _tracer;
+    private readonly RabbitMqTracingOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="TracedAsyncEventingBasicConsumer"/> class.</summary>
+    /// <param name="channel">The channel the consumer is registered on.</param>
+    /// <param name="queue">The queue it consumes from, for the span name and the <see cref="RabbitMqTracingOptions.QueueFilter"/>.</param>
+    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
+    /// <param name="options">The options, copied; defaults when null.</param>
+    public TracedAsyncEventingBasicConsumer(IChannel channel, string queue, MessagingTracer? tracer = null, RabbitMqTracingOptions? options = null)
+        : base(channel)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        Queue = queue;
+        _tracer = tracer ?? MessagingTracer.Default;
+        _options = options?.Clone() ?? new RabbitMqTracingOptions();
+    }
+
+    /// <summary>Gets the queue the consumer consumes from.</summary>
+    public string Queue { get; }
+
+    /// <summary>Raises <see cref="AsyncEventingBasicConsumer.ReceivedAsync"/> inside the delivery's process span.</summary>
+    /// <param name="consumerTag">The consumer tag.</param>
+    /// <param name="deliveryTag">The delivery tag.</param>
+    /// <param name="redelivered">The AMQP redelivered flag.</param>
+    /// <param name="exchange">The exchange the message was published to.</param>
+    /// <param name="routingKey">The routing key it was published with.</param>
+    /// <param name="properties">The message properties.</param>
+    /// <param name="body">The body; valid only until the returned task completes.</param>
+    /// <param name="cancellationToken">The delivery's cancellation token.</param>
+    /// <returns>A task that completes when the handlers have.</returns>
+    public override async Task HandleBasicDeliverAsync(
+        string consumerTag,
+        ulong deliveryTag,
+        bool redelivered,
+        string exchange,
+        string routingKey,
+        IReadOnlyBasicProperties properties,
+        ReadOnlyMemory<byte> body,
+        CancellationToken cancellationToken = default)
+    {
+        // The enrichment callback receives the delivery; build it only for a callback that will read it.
+        object? message = _tracer.Options.EnrichProcessSpan is null
+            ? null
+            : new BasicDeliverEventArgs(consumerTag, deliveryTag, redelivered, exchange, routingKey, properties, body, cancellationToken);
+        DeliveryScope scope = RabbitMqProcessing.Open(_tracer, _options, Queue, exchange, routingKey, deliveryTag, properties, body.Length, relationship: null, message);
+        try
+        {
+            await base.HandleBasicDeliverAsync(consumerTag, deliveryTag, redelivered, exchange, routingKey, properties, body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            scope.RecordException(ex);
+            throw;
+        }
+        finally
+        {
+            scope.Dispose();
+        }
+    }
+}
