@@ -107,11 +107,11 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
         catch (Exception ex)
         {
             KafkaSpanTags.SetError(span, ex);
-            Stop(span);
+            span.StopKeepingCurrent();
             throw;
         }
 
-        Stop(span);
+        span.StopKeepingCurrent();
     }
 
     /// <inheritdoc/>
@@ -222,18 +222,7 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
             KafkaSpanTags.SetError(span, new ProduceException<TKey, TValue>(report.Error, report));
         }
 
-        Stop(span);
+        span.StopKeepingCurrent();
         deliveryHandler?.Invoke(report);
-    }
-
-    /// <summary>Stops the span without changing the stopping thread's current activity.</summary>
-    private static void Stop(Activity span)
-    {
-        Activity? current = Activity.Current;
-        span.Stop();
-        if (current != span)
-        {
-            Activity.Current = current;
-        }
     }
 }

@@ -102,12 +102,7 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
         }
 
         // Stopping must not change the sending flow's current activity (the caller's span).
-        Activity? current = Activity.Current;
-        span.Stop();
-        if (current != span)
-        {
-            Activity.Current = current;
-        }
+        span.StopKeepingCurrent();
 
         return Task.CompletedTask;
     }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace Messaging.Tracing.Spans;
 
-/// <summary>Error recording as the OpenTelemetry conventions ask.</summary>
+/// <summary>Error recording as the OpenTelemetry conventions ask, and stopping a span from another flow.</summary>
 public static class MessagingSpanExtensions
 {
     /// <summary>
@@ -25,6 +25,23 @@ public static class MessagingSpanExtensions
         {
             activity.SetTag(MessagingAttributes.ErrorType, exception.GetType().FullName);
             activity.AddException(exception);
+        }
+    }
+
+    /// <summary>
+    /// Stops a span that ends away from where it started (a delivery-report thread, a later observer callback) without
+    /// changing the calling flow's <see cref="Activity.Current"/>, which <see cref="Activity.Stop"/> would otherwise set
+    /// to the span's parent.
+    /// </summary>
+    /// <param name="activity">The span.</param>
+    public static void StopKeepingCurrent(this Activity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        Activity? current = Activity.Current;
+        activity.Stop();
+        if (current != activity)
+        {
+            Activity.Current = current;
         }
     }
 }

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Propagation;
+using Messaging.Tracing.Spans;
+using OpenTelemetry.Context.Propagation;
+
+namespace Messaging.Tracing.Events;
+
+/// <summary>
+/// Trace context in event-sourced events: written into an event's metadata when it is appended, restored when a
+/// projection or process manager handles it — live as FollowsFrom, replays as a new linked trace.
+/// </summary>
+/// <remarks>
+/// Metadata gets <c>traceparent</c>, <c>tracestate</c>, <c>baggage</c>, <c>correlation-id</c> and <c>causation-id</c>
+/// (<see cref="EventMetadataKeys"/>). A context is validated before it is written (an invalid or all-zero one is never
+/// stored, and a stale one is removed) and before it is used (a stored invalid one gives a new root, no link).
+/// </remarks>
+public sealed class EventTracer
+{
+    /// <summary>The default <c>messaging.system</c> of event-store spans.</summary>
+    public const string DefaultSystem = "eventstore";
+
+    private const string AppendOperation = "append";
+    private const string ProcessOperation = "process";
+
+    private readonly MessagingTracer _tracer;
+    private readonly string _system;
+
+    /// <summary>Initializes a new instance of the <see cref="EventTracer"/> class.</summary>
+    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
+    /// <param name="system">The <c>messaging.system</c> of the spans (the event store's name).</param>
+    public EventTracer(MessagingTracer? tracer = null, string system = DefaultSystem)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(system);
+        _tracer = tracer ?? MessagingTracer.Default;
+        _system = system;
+    }
+
+    /// <summary>Starts the <c>append {stream}</c> span (Producer kind) whose context the appended events carry.</summary>
+    /// <param name="stream">The event stream (aggregate) name.</param>
+    /// <param name="events">The events, passed to <see cref="MessagingTracingOptions.EnrichProducerSpan"/>.</param>
+    /// <returns>The span, or null when nothing listens.</returns>
+    public Activity? StartAppend(string stream, object? events = null)
+        => _tracer.StartProducer(new MessagingOperation(_system, MessagingOperationType.Send, AppendOperation, stream), events);
+
+    /// <summary>
+    /// Writes the trace context of <paramref name="appendSpan"/> (or of <see cref="Activity.Current"/>), the current
+    /// baggage, and the correlation and causation ids into an event's metadata, replacing earlier values.
+    /// </summary>
+    /// <param name="metadata">The event's metadata, before it is stored.</param>
+    /// <param name="appendSpan">The append span; the current span when null.</param>
+    /// <param name="correlationId">The flow's correlation id (from the command or request); an existing value is kept when null.</param>
+    /// <param name="causationId">The id of the message that caused the event; an existing value is kept when null.</param>
+    public void Write(IDictionary<string, string> metadata, Activity? appendSpan = null, string? correlationId = null, string? causationId = null)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        _tracer.Inject(appendSpan, metadata, StringDictionaryCarrierAdapter.Instance);
+        if (!string.IsNullOrEmpty(correlationId))
+        {
+            metadata[EventMetadataKeys.CorrelationId] = correlationId;
+        }
+
+        if (!string.IsNullOrEmpty(causationId))
+        {
+            metadata[EventMetadataKeys.CausationId] = causationId;
+        }
+    }
+
+    /// <summary>Reads the stored trace context and baggage (never throws; <c>default</c> when absent or invalid).</summary>
+    /// <param name="metadata">The stored metadata.</param>
+    /// <returns>The context of the span that appended the event.</returns>
+    public PropagationContext Read(IReadOnlyDictionary<string, string> metadata)
+        => _tracer.Extract(metadata, ReadOnlyMetadataCarrierAdapter.Instance);
+
+    /// <summary>Reads the stored correlation and causation ids.</summary>
+    /// <param name="metadata">The stored metadata.</param>
+    /// <returns>The ids; null where not stored.</returns>
+    public static EventCorrelation ReadCorrelation(IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return new EventCorrelation(
+            metadata.TryGetValue(EventMetadataKeys.CorrelationId, out string? correlationId) ? correlationId : null,
+            metadata.TryGetValue(EventMetadataKeys.CausationId, out string? causationId) ? causationId : null);
+    }
+
+    /// <summary>
+    /// Opens the scope a projection or process manager handles one stored event in: a <c>process {subscriber}</c> span
+    /// that follows from the append (live) or starts a new linked trace (replay), with the event's baggage current and
+    /// the correlation id recorded as <c>messaging.message.conversation_id</c>.
+    /// </summary>
+    /// <param name="metadata">The event's stored metadata.</param>
+    /// <param name="subscriber">The projection, process manager or subscription name.</param>
+    /// <param name="delivery">Live or replay; replay (the safe choice) by default.</param>
+    /// <param name="event">The event, passed to <see cref="MessagingTracingOptions.EnrichProcessSpan"/>.</param>
+    /// <returns>The scope; dispose it when the handler ends, record a failure with <see cref="ProcessScope.RecordException"/>.</returns>
+    public ProcessScope StartHandling(IReadOnlyDictionary<string, string> metadata, string subscriber, EventDelivery delivery = EventDelivery.Replay, object? @event = null)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentException.ThrowIfNullOrEmpty(subscriber);
+        MessageRelationship relationship = delivery == EventDelivery.Live ? MessageRelationship.FollowsFrom : MessageRelationship.NewTrace;
+        ProcessScope scope = _tracer.StartProcess(Read(metadata), new MessagingOperation(_system, MessagingOperationType.Process, ProcessOperation, subscriber), relationship, message: @event);
+        try
+        {
+            if (scope.Activity is { IsAllDataRequested: true } activity && ReadCorrelation(metadata).CorrelationId is { } correlationId)
+            {
+                activity.SetTag(MessagingAttributes.ConversationId, correlationId);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(EventTracer), ex);
+        }
+
+        return scope;
+    }
+}
