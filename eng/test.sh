@@ -3,6 +3,7 @@
 #
 #   eng/brokers.sh      installs/starts RabbitMQ and Redis when needed (seconds once done)
 #   eng/librdkafka.sh   provides librdkafka.redist 2.15.1 for Confluent.Kafka (cached after the first run)
+#   eng/compose-check.sh validates docker-compose.yml (docker-compose config; no engine needed)
 #   dotnet test         Messaging.Tracing.sln, Release
 #
 # Ends with one line "Tests: N passed, M failed[, K skipped]" summed over all test assemblies,
@@ -23,6 +24,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 started=$SECONDS
 eng/brokers.sh
 eng/librdkafka.sh
+eng/compose-check.sh
 
 results="artifacts/test-results"
 rm -rf "$results"
