@@ -254,7 +254,8 @@ public sealed class SpanCollector : IDisposable
         Task timer = Task.Delay(timeout, stopTimer.Token);
         try
         {
-            while (true)
+            // Re-checked on every collected span; ends at the timer at the latest.
+            while (!timer.IsCompleted)
             {
                 Activity[] snapshot;
                 Task changed;
@@ -269,17 +270,11 @@ public sealed class SpanCollector : IDisposable
                     return snapshot;
                 }
 
-                if (await Task.WhenAny(changed, timer).ConfigureAwait(false) == timer)
-                {
-                    snapshot = Snapshot();
-                    if (condition(snapshot))
-                    {
-                        return snapshot;
-                    }
-
-                    throw new TimeoutException(DescribeTimeout(timeout, what, snapshot));
-                }
+                await Task.WhenAny(changed, timer).ConfigureAwait(false);
             }
+
+            Activity[] last = Snapshot();
+            return condition(last) ? last : throw new TimeoutException(DescribeTimeout(timeout, what, last));
         }
         finally
         {

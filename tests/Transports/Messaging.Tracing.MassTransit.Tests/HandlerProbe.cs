@@ -36,7 +36,8 @@ public sealed class HandlerProbe
     public async Task<HandlerCall[]> WaitForCallsAsync(int count, TimeSpan timeout)
     {
         Task deadline = Task.Delay(timeout);
-        while (true)
+        HandlerCall[] calls = Calls;
+        while (calls.Length < count && !deadline.IsCompleted)
         {
             Task changed;
             lock (_gate)
@@ -44,16 +45,16 @@ public sealed class HandlerProbe
                 changed = _changed.Task;
             }
 
-            HandlerCall[] calls = Calls;
-            if (calls.Length >= count)
+            calls = Calls;
+            if (calls.Length < count)
             {
-                return calls;
-            }
-
-            if (await Task.WhenAny(changed, deadline) == deadline)
-            {
-                throw new TimeoutException($"{calls.Length} of {count} consumer call(s) arrived within {timeout}.");
+                await Task.WhenAny(changed, deadline);
+                calls = Calls;
             }
         }
+
+        return calls.Length >= count
+            ? calls
+            : throw new TimeoutException($"{calls.Length} of {count} consumer call(s) arrived within {timeout}.");
     }
 }
