@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+using System.Text;
+using Messaging.Tracing.Propagation;
+using StackExchange.Redis;
+using Xunit;
+
+namespace Messaging.Tracing.Redis.Tests;
+
+public class StreamFieldsCarrierAdapterTests
+{
+    private static readonly StreamFieldsCarrierAdapter Adapter = StreamFieldsCarrierAdapter.Instance;
+
+    [Fact]
+    public void Reads_a_value_stored_as_bytes_or_as_text()
+    {
+        byte[] stored = Encoding.ASCII.GetBytes("a=1");
+        StreamField[] fields = [new(Encoding.ASCII.GetBytes("tracestate"), stored), new("baggage", "k=v")];
+
+        Assert.True(Adapter.TryGet(fields, "tracestate", out CarrierValue traceState));
+        Assert.Equal(stored, traceState.Bytes);
+        Assert.True(Adapter.TryGet(fields, "baggage", out CarrierValue baggage));
+        Assert.Equal("k=v", baggage.ToString());
+    }
+
+    [Fact]
+    public void Joins_repeated_names_with_commas_and_skips_null_values()
+    {
+        StreamField[] fields = [new("baggage", "a=1"), new("baggage", RedisValue.Null), new("other", "x"), new("baggage", "b=2")];
+
+        Assert.True(Adapter.TryGet(fields, "baggage", out CarrierValue value));
+        Assert.Equal("a=1,b=2", value.ToString());
+    }
+
+    [Fact]
+    public void Names_match_exactly()
+    {
+        StreamField[] fields = [new("Traceparent", "x"), new("traceparent ", "y")];
+
+        Assert.False(Adapter.TryGet(fields, "traceparent", out _));
+        Assert.False(Adapter.TryGet(fields, "baggage", out _));
+    }
+
+    [Fact]
+    public void Replace_removes_every_earlier_value_appends_text_and_keeps_the_other_fields_in_order()
+    {
+        byte[] payload = [0, 255, 1];
+        var fields = new List<StreamField> { new("traceparent", "old-1"), new("a", payload), new("traceparent", "old-2"), new("b", "2") };
+
+        Adapter.Replace(fields, "traceparent", CarrierValue.FromText("new"));
+
+        Assert.Equal(
+            [new StreamField("a", payload), new StreamField("b", "2"), new StreamField("traceparent", "new")],
+            fields);
+    }
+
+    [Fact]
+    public void Remove_removes_every_value_and_ignores_absent_names()
+    {
+        var fields = new List<StreamField> { new("baggage", "a=1"), new("a", "1"), new("baggage", "b=2") };
+
+        Adapter.Remove(fields, "baggage");
+        Adapter.Remove(fields, "tracestate");
+
+        Assert.Equal([new StreamField("a", "1")], fields);
+    }
+}
