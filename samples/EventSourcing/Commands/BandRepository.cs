@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using EventSourcing.Domain;
+using EventSourcing.EventStore;
+using EventSourcing.Kafka;
+using Messaging.Tracing.Events;
+using Messaging.Tracing.Spans;
+
+namespace EventSourcing.Commands;
+
+/// <summary>
+/// Loads a band from its stream and stores its new events: inside one <c>append band-{id}</c> span (Producer kind) it
+/// writes the span's trace context, the correlation id and the causation id into each event's metadata
+/// (<see cref="EventTracer.Write"/>), appends the events to the store, then publishes them to Kafka — the Kafka send
+/// spans are children of the append span, so the Kafka headers carry the append's trace.
+/// </summary>
+public sealed class BandRepository
+{
+    /// <summary>The stream name template; the span name uses it (low cardinality), the destination tag has the real stream.</summary>
+    public const string StreamTemplate = "band-{id}";
+
+    private const string DestinationTemplateTag = "messaging.destination.template";
+
+    private readonly IEventStore _store;
+    private readonly EventTracer _eventTracer;
+    private readonly KafkaEventPublisher _publisher;
+
+    /// <summary>Initializes a new instance of the <see cref="BandRepository"/> class.</summary>
+    /// <param name="store">The event store.</param>
+    /// <param name="eventTracer">Writes the trace metadata.</param>
+    /// <param name="publisher">Publishes stored events to Kafka.</param>
+    public BandRepository(IEventStore store, EventTracer eventTracer, KafkaEventPublisher publisher)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(eventTracer);
+        ArgumentNullException.ThrowIfNull(publisher);
+        _store = store;
+        _eventTracer = eventTracer;
+        _publisher = publisher;
+    }
+
+    /// <summary>Returns the stream of a band.</summary>
+    /// <param name="bandId">The band.</param>
+    /// <returns><c>band-{id}</c>.</returns>
+    public static string StreamId(string bandId) => "band-" + bandId;
+
+    /// <summary>Loads a band.</summary>
+    /// <param name="bandId">The band.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The band, or null when it was never registered.</returns>
+    public async Task<Band?> LoadAsync(string bandId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredEvent> history = await _store.ReadStreamAsync(StreamId(bandId), cancellationToken).ConfigureAwait(false);
+        var events = new List<object>(history.Count);
+        foreach (StoredEvent stored in history)
+        {
+            events.Add(EventSerializer.Deserialize(stored));
+        }
+
+        return Band.FromHistory(bandId, events);
+    }
+
+    /// <summary>Appends the band's pending events with trace metadata and publishes them.</summary>
+    /// <param name="band">The band with pending events.</param>
+    /// <param name="command">The command that caused them.</param>
+    /// <param name="cancellationToken">Cancels the append.</param>
+    /// <returns>The stored events (none when nothing was pending).</returns>
+    public async Task<IReadOnlyList<StoredEvent>> SaveAsync(Band band, CommandContext command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(band);
+        ArgumentNullException.ThrowIfNull(command);
+        if (band.PendingEvents.Count == 0)
+        {
+            return [];
+        }
+
+        string stream = StreamId(band.Id);
+        using Activity? append = _eventTracer.StartAppend(StreamTemplate, band.PendingEvents);
+        if (append is { IsAllDataRequested: true })
+        {
+            append.SetTag(MessagingAttributes.DestinationName, stream);
+            append.SetTag(DestinationTemplateTag, StreamTemplate);
+            append.SetTag(MessagingAttributes.ConversationId, command.CorrelationId);
+            append.SetTag(MessagingAttributes.BatchMessageCount, band.PendingEvents.Count);
+        }
+
+        try
+        {
+            var events = new List<EventData>(band.PendingEvents.Count);
+            foreach (object @event in band.PendingEvents)
+            {
+                var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+                _eventTracer.Write(metadata, append, command.CorrelationId, causationId: command.CommandId);
+                events.Add(new EventData(Guid.NewGuid(), EventSerializer.TypeName(@event), EventSerializer.Serialize(@event), metadata));
+            }
+
+            IReadOnlyList<StoredEvent> stored = await _store.AppendAsync(stream, band.Version, events, cancellationToken).ConfigureAwait(false);
+            band.MarkStored();
+            await _publisher.PublishAsync(stored, cancellationToken).ConfigureAwait(false);
+            return stored;
+        }
+        catch (Exception ex)
+        {
+            append.RecordMessagingException(ex);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using EventSourcing.Api;
+using EventSourcing.Projections;
+using EventSourcing.Telemetry;
+
+namespace EventSourcing.Scenario;
+
+/// <summary>
+/// The scripted scenario the embedded default runs through the sample's own HTTP API: two bands, reviews until the
+/// process manager features one, the read model, a replay of the review-stats projection. After each request it waits
+/// — bounded, on the collected spans — until all the work the request caused has finished, then prints every story.
+/// </summary>
+public static class ScenarioRunner
+{
+    /// <summary>The band that earns featuring.</summary>
+    public const string FeaturedBand = "Rammstein";
+
+    /// <summary>The band that does not.</summary>
+    public const string OtherBand = "Nickelback";
+
+    /// <summary>Runs the scenario.</summary>
+    /// <param name="app">The started application (collecting spans).</param>
+    /// <param name="output">Where the steps and the traces go.</param>
+    /// <param name="error">Where a failure is explained.</param>
+    /// <returns>The exit code: 0 when the scenario completed as expected, 1 otherwise.</returns>
+    public static async Task<int> RunAsync(SampleApp app, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var timeout = TimeSpan.FromSeconds(app.Settings.ScenarioTimeoutSeconds);
+        var clock = Stopwatch.StartNew();
+        using var cancel = new CancellationTokenSource(timeout);
+        using var client = new SampleClient(app.BaseAddress);
+        var run = new ScenarioSteps(app, client, output, clock, timeout, cancel.Token);
+        output.WriteLine($"Band reviews — the Messaging.Tracing event-sourcing sample, API at {app.BaseAddress}");
+        output.WriteLine();
+        try
+        {
+            string featured = await run.RegisterAsync(FeaturedBand).ConfigureAwait(false);
+            string other = await run.RegisterAsync(OtherBand).ConfigureAwait(false);
+            foreach ((int rating, string comment) in new[] { (5, "Loud and precise"), (4, "Fire everywhere"), (5, "Still ringing") })
+            {
+                await run.ReviewAsync(featured, FeaturedBand, rating, comment).ConfigureAwait(false);
+            }
+
+            foreach ((int rating, string comment) in new[] { (2, "Photograph, again"), (3, "Fine, I guess") })
+            {
+                await run.ReviewAsync(other, OtherBand, rating, comment).ConfigureAwait(false);
+            }
+
+            BandView before = await run.ExpectBandAsync(featured, featured: true, reviews: 3, average: 4.67).ConfigureAwait(false);
+            await run.ExpectBandAsync(other, featured: false, reviews: 2, average: 2.5).ConfigureAwait(false);
+            await run.ReplayAsync(ReviewStatsProjection.ProjectionName, atLeast: 8).ConfigureAwait(false);
+            BandView after = await run.ExpectBandAsync(featured, featured: true, reviews: 3, average: 4.67).ConfigureAwait(false);
+            if (after != before)
+            {
+                throw new ScenarioFailedException($"The rebuilt read model differs: {after} instead of {before}.");
+            }
+
+            IReadOnlyList<Activity> spans = await run.SettleAsync().ConfigureAwait(false);
+            output.WriteLine();
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"All asynchronous work done after {clock.Elapsed.TotalSeconds:0.0} s: {client.Requests} requests, {spans.Count} spans in {spans.Select(s => s.TraceId).Distinct().Count()} traces."));
+            TraceReport.Write(output, spans);
+            return 0;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or ScenarioFailedException or HttpRequestException)
+        {
+            string reason = ex is OperationCanceledException ? $"it did not complete within {timeout.TotalSeconds:0} s (Sample:ScenarioTimeoutSeconds)" : ex.Message;
+            error.WriteLine();
+            error.WriteLine($"The scenario failed after {clock.Elapsed.TotalSeconds:0.0} s: {reason}");
+            if (app.Collector is { } collector)
+            {
+                error.WriteLine($"The {collector.Spans.Count} spans collected so far:");
+                TraceReport.Write(error, collector.Spans);
+            }
+
+            return 1;
+        }
+    }
+}
