@@ -94,7 +94,10 @@ public sealed class MessagingTracer
         bool hasProducer = IsValid(producer);
         MessageRelationship policy = isTrusted ? relationship ?? _options.DefaultRelationship : MessageRelationship.NewTrace;
         bool link = hasProducer && policy != MessageRelationship.ChildOf && (isTrusted || _options.LinkUntrustedContext);
-        ActivityLink[]? links = link ? [FollowsFromLink.To(producer)] : null;
+
+        // A link is built only for a span that can exist: with nothing listening there is no span to carry it (and an
+        // ActivityLink copies its attributes on construction).
+        ActivityLink[]? links = link && MessagingActivitySource.Source.HasListeners() ? [FollowsFromLink.To(producer)] : null;
         return Open(operation, policy, hasProducer ? producer : default, links, isTrusted ? incoming.Baggage : default, message);
     }
 
@@ -124,12 +127,17 @@ public sealed class MessagingTracer
         ActivityContext first = default;
         if (isTrusted || _options.LinkUntrustedContext)
         {
+            // As for one message: links only for a span that can exist.
+            bool listened = MessagingActivitySource.Source.HasListeners();
             foreach (PropagationContext context in incoming)
             {
                 if (IsValid(context.ActivityContext))
                 {
-                    first = links is null ? context.ActivityContext : first;
-                    (links ??= new List<ActivityLink>(incoming.Count)).Add(FollowsFromLink.To(context.ActivityContext));
+                    first = IsValid(first) ? first : context.ActivityContext;
+                    if (listened)
+                    {
+                        (links ??= new List<ActivityLink>(incoming.Count)).Add(FollowsFromLink.To(context.ActivityContext));
+                    }
                 }
             }
         }
@@ -181,7 +189,13 @@ public sealed class MessagingTracer
             Describe(activity, operation, message, _options.EnrichProcessSpan, nameof(MessagingTracingOptions.EnrichProcessSpan));
         }
 
-        Baggage.Current = baggage;
+        // Writing Baggage.Current costs an execution-context copy the first time in each async flow: skip it when there
+        // is no baggage to set and none to hide.
+        if (baggage.Count != 0 || previousBaggage.Count != 0)
+        {
+            Baggage.Current = baggage;
+        }
+
         return new ProcessScope(activity, previous, previousBaggage);
     }
 
@@ -195,6 +209,10 @@ public sealed class MessagingTracer
         activity.SetIdFormat(ActivityIdFormat.W3C);
         activity.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
         activity.TraceStateString = parent.TraceState;
+
+        // An Activity made outside a source says "all data requested" by default; nobody records this one, so say so, and
+        // instrumentation (the transports' attributes, enrichment) skips the work.
+        activity.IsAllDataRequested = false;
         return activity.Start();
     }
 

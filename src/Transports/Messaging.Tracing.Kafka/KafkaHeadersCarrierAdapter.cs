@@ -39,12 +39,33 @@ public sealed class KafkaHeadersCarrierAdapter : ICarrierAdapter<Headers>
     /// <inheritdoc/>
     public void Replace(Headers carrier, string key, CarrierValue value)
     {
-        carrier.Remove(key);
+        Remove(carrier, key);
         carrier.Add(key, value.Bytes ?? System.Text.Encoding.UTF8.GetBytes(value.ToString()));
     }
 
     /// <inheritdoc/>
-    public void Remove(Headers carrier, string key) => carrier.Remove(key);
+    public void Remove(Headers carrier, string key)
+    {
+        // Confluent's Headers.Remove allocates a predicate closure on every call, and injecting removes three keys that
+        // a new message rarely holds: look first.
+        if (Contains(carrier, key))
+        {
+            carrier.Remove(key);
+        }
+    }
+
+    private static bool Contains(Headers carrier, string key)
+    {
+        for (int i = 0; i < carrier.Count; i++)
+        {
+            if (carrier[i].Key == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static byte[] Join(byte[] first, byte[] second)
     {

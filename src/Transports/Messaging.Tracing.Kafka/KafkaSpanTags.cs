@@ -8,6 +8,11 @@ namespace Messaging.Tracing.Kafka;
 /// <summary>Sets the Kafka convention attributes on a recorded span.</summary>
 internal static class KafkaSpanTags
 {
+    // Topics rarely have more partitions than this; the strings of larger numbers are built per message.
+    private const int CachedPartitionIds = 1024;
+
+    private static readonly string?[] PartitionIds = new string?[CachedPartitionIds];
+
     public static void SetMessage<TKey, TValue>(Activity? activity, Message<TKey, TValue>? message)
     {
         if (activity is not { IsAllDataRequested: true } || message is null)
@@ -26,21 +31,25 @@ internal static class KafkaSpanTags
         }
     }
 
-    public static void SetPosition(Activity? activity, TopicPartitionOffset? position)
+    /// <summary>
+    /// Sets <c>messaging.destination.partition.id</c> and <c>messaging.kafka.offset</c>. Takes the two values rather than a
+    /// <see cref="TopicPartitionOffset"/>, which Confluent's results build anew on every read of the property.
+    /// </summary>
+    public static void SetPosition(Activity? activity, Partition partition, Offset offset)
     {
-        if (activity is not { IsAllDataRequested: true } || position is null)
+        if (activity is not { IsAllDataRequested: true })
         {
             return;
         }
 
-        if (position.Partition != Partition.Any)
+        if (partition != Partition.Any)
         {
-            activity.SetTag(KafkaAttributes.PartitionId, position.Partition.Value.ToString(CultureInfo.InvariantCulture));
+            activity.SetTag(KafkaAttributes.PartitionId, PartitionId(partition.Value));
         }
 
-        if (position.Offset != Offset.Unset)
+        if (offset != Offset.Unset)
         {
-            activity.SetTag(KafkaAttributes.Offset, position.Offset.Value);
+            activity.SetTag(KafkaAttributes.Offset, offset.Value);
         }
     }
 
@@ -52,6 +61,17 @@ internal static class KafkaSpanTags
         {
             activity.SetTag(Spans.MessagingAttributes.ErrorType, kafka.Error.Code.ToString());
         }
+    }
+
+    /// <summary>The partition number as the attribute's string; the first <see cref="CachedPartitionIds"/> are built once.</summary>
+    private static string PartitionId(int partition)
+    {
+        if ((uint)partition >= CachedPartitionIds)
+        {
+            return partition.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return PartitionIds[partition] ??= partition.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>The key's canonical string form, or null: keys without one (bytes, Null, custom types) are not recorded.</summary>

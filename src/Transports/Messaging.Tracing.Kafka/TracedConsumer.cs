@@ -372,10 +372,10 @@ public sealed class TracedConsumer<TKey, TValue> : IConsumer<TKey, TValue>
     }
 
     private ProcessScope? Open(ConsumeResult<byte[], byte[]> record, MessageRelationship? relationship, MessagingOperationType type)
-        => OpenCore(record.Topic, record.Message?.Headers, record, relationship, type, record.TopicPartitionOffset, null);
+        => OpenCore(record.Topic, record.Message?.Headers, record, relationship, type, record.Partition, record.Offset, null);
 
     private ProcessScope? Open(ConsumeResult<TKey, TValue> result, MessageRelationship? relationship, MessagingOperationType type)
-        => OpenCore(result.Topic, result.Message?.Headers, result, relationship, type, result.TopicPartitionOffset, result.Message);
+        => OpenCore(result.Topic, result.Message?.Headers, result, relationship, type, result.Partition, result.Offset, result.Message);
 
     private ProcessScope? OpenCore(
         string topic,
@@ -383,7 +383,8 @@ public sealed class TracedConsumer<TKey, TValue> : IConsumer<TKey, TValue>
         object message,
         MessageRelationship? relationship,
         MessagingOperationType type,
-        TopicPartitionOffset position,
+        Partition partition,
+        Offset offset,
         Message<TKey, TValue>? payload)
     {
         if (!_options.Traces(topic))
@@ -397,7 +398,7 @@ public sealed class TracedConsumer<TKey, TValue> : IConsumer<TKey, TValue>
             var operation = new MessagingOperation(KafkaAttributes.SystemName, type, type == MessagingOperationType.Process ? ProcessOperation : ReceiveOperation, topic);
             ProcessScope scope = _tracer.StartProcess(incoming, operation, relationship ?? _options.Relationship, _options.TrustIncomingContext, message);
             Describe(scope.Activity);
-            KafkaSpanTags.SetPosition(scope.Activity, position);
+            KafkaSpanTags.SetPosition(scope.Activity, partition, offset);
             KafkaSpanTags.SetMessage(scope.Activity, payload);
             return scope;
         }

@@ -160,7 +160,7 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
         try
         {
             DeliveryResult<TKey, TValue> result = await _inner.ProduceAsync(topicPartition, WithTraceHeaders(message, span), cancellationToken).ConfigureAwait(false);
-            KafkaSpanTags.SetPosition(span, result.TopicPartitionOffset);
+            KafkaSpanTags.SetPosition(span, result.Partition, result.Offset);
             return result;
         }
         catch (Exception ex)
@@ -200,7 +200,16 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
             {
                 for (int i = 0; i < original.Count; i++)
                 {
-                    headers.Add(original[i].Key, original[i].GetValueBytes());
+                    // Confluent's Header is immutable: the copy can share it.
+                    IHeader header = original[i];
+                    if (header is Header shared)
+                    {
+                        headers.Add(shared);
+                    }
+                    else
+                    {
+                        headers.Add(header.Key, header.GetValueBytes());
+                    }
                 }
             }
 
@@ -216,7 +225,7 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
 
     private static void OnDelivered(Activity span, DeliveryReport<TKey, TValue> report, Action<DeliveryReport<TKey, TValue>>? deliveryHandler)
     {
-        KafkaSpanTags.SetPosition(span, report.TopicPartitionOffset);
+        KafkaSpanTags.SetPosition(span, report.Partition, report.Offset);
         if (report.Error.IsError)
         {
             KafkaSpanTags.SetError(span, new ProduceException<TKey, TValue>(report.Error, report));

@@ -1,6 +1,8 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 using OpenTelemetry;
@@ -32,6 +34,26 @@ public static class BaggageCodec
     // Percent-encoding uses upper-case hex digits (RFC 3986 §2.1).
     private const string UpperHex = "0123456789ABCDEF";
 
+    // tchar of RFC 9110 §5.6.2, the characters of a key.
+    private const string TokenCharacterList = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>The characters a value carries as they are: every <c>baggage-octet</c> but <c>%</c> (W3C Baggage §3.2.1.1).</summary>
+    private static readonly SearchValues<char> PlainValueCharacters = SearchValues.Create(PlainValueCharacterList());
+
+    private static readonly SearchValues<byte> PlainValueBytes = SearchValues.Create(Encoding.ASCII.GetBytes(PlainValueCharacterList()));
+
+    private static readonly SearchValues<char> TokenCharacters = SearchValues.Create(TokenCharacterList);
+
+    private static readonly SearchValues<byte> TokenBytes = SearchValues.Create(Encoding.ASCII.GetBytes(TokenCharacterList));
+
+    // Scratch space of the calling thread, taken while in use (a filter that formats or parses baggage itself gets new
+    // ones), so formatting and parsing allocate only their result.
+    [ThreadStatic]
+    private static KeyValuePair<string, string>[]? t_selectedMembers;
+
+    [ThreadStatic]
+    private static Dictionary<string, string>? t_parsedMembers;
+
     /// <summary>Parses a <c>baggage</c> value given as characters.</summary>
     /// <param name="value">The header value.</param>
     /// <param name="keyFilter">Optional: only keys it accepts are kept.</param>
@@ -61,68 +83,84 @@ public static class BaggageCodec
     public static byte[]? FormatUtf8(IEnumerable<KeyValuePair<string, string>> baggage, Func<string, bool>? keyFilter = null)
     {
         ArgumentNullException.ThrowIfNull(baggage);
-        int length = 0;
-        int members = 0;
-        foreach (KeyValuePair<string, string> item in baggage)
+        var selection = new MemberSelection(keyFilter, stackalloc int[MaxMembers]);
+        try
         {
-            int size = EncodedSize(item, keyFilter);
-            if (size > 0 && members < MaxMembers && length + size + (members > 0 ? 1 : 0) <= MaxLength)
+            foreach (KeyValuePair<string, string> item in baggage)
             {
-                length += size + (members > 0 ? 1 : 0);
-                members++;
-            }
-        }
-
-        if (members == 0)
-        {
-            return null;
-        }
-
-        var output = new byte[length];
-        int written = 0;
-        members = 0;
-        foreach (KeyValuePair<string, string> item in baggage)
-        {
-            int size = EncodedSize(item, keyFilter);
-            if (size > 0 && members < MaxMembers && written + size + (members > 0 ? 1 : 0) <= length)
-            {
-                if (members++ > 0)
+                if (!selection.Consider(item))
                 {
-                    output[written++] = (byte)',';
+                    break;
                 }
-
-                written += WriteMember(item, output.AsSpan(written));
             }
-        }
 
-        return output;
+            return selection.ToUtf8();
+        }
+        finally
+        {
+            selection.Release();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FormatUtf8(IEnumerable{KeyValuePair{string, string}}, Func{string, bool}?)"/> for OpenTelemetry's
+    /// <see cref="Baggage"/>, enumerated without boxing its enumerator (the inject path).
+    /// </summary>
+    internal static byte[]? FormatUtf8(Baggage baggage, Func<string, bool>? keyFilter)
+    {
+        var selection = new MemberSelection(keyFilter, stackalloc int[MaxMembers]);
+        try
+        {
+            foreach (KeyValuePair<string, string> item in baggage)
+            {
+                if (!selection.Consider(item))
+                {
+                    break;
+                }
+            }
+
+            return selection.ToUtf8();
+        }
+        finally
+        {
+            selection.Release();
+        }
     }
 
     private static Baggage ParseCore<T>(ReadOnlySpan<T> value, Func<string, bool>? keyFilter)
         where T : unmanaged, IBinaryInteger<T>
     {
-        Dictionary<string, string>? items = null;
-        int length = 0;
-        int position = 0;
-
-        // Members that start past MaxLength cannot be carried; stop there so hostile input costs little.
-        while (position < value.Length && position <= MaxLength && (items is null || items.Count < MaxMembers))
+        // Baggage.Create copies the members into a dictionary of its own: collect them in the thread's scratch one.
+        Dictionary<string, string> items = t_parsedMembers ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        t_parsedMembers = null;
+        try
         {
-            int comma = value[position..].IndexOf(T.CreateTruncating(','));
-            int end = comma < 0 ? value.Length : position + comma;
-            if (TryParseMember(value[position..end], out string? key, out string? item, out int size)
-                && length + size + (length > 0 ? 1 : 0) <= MaxLength
-                && (keyFilter is null || Accepts(keyFilter, key)))
+            int length = 0;
+            int position = 0;
+
+            // Members that start past MaxLength cannot be carried; stop there so hostile input costs little.
+            while (position < value.Length && position <= MaxLength && items.Count < MaxMembers)
             {
-                items ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                items[key] = item;
-                length += size + (length > 0 ? 1 : 0);
+                int comma = value[position..].IndexOf(T.CreateTruncating(','));
+                int end = comma < 0 ? value.Length : position + comma;
+                if (TryParseMember(value[position..end], out string? key, out string? item, out int size)
+                    && length + size + (length > 0 ? 1 : 0) <= MaxLength
+                    && (keyFilter is null || Accepts(keyFilter, key)))
+                {
+                    items[key] = item;
+                    length += size + (length > 0 ? 1 : 0);
+                }
+
+                position = end + 1;
             }
 
-            position = end + 1;
+            return items.Count == 0 ? default : Baggage.Create(items);
         }
-
-        return items is null ? default : Baggage.Create(items);
+        finally
+        {
+            items.Clear();
+            t_parsedMembers = items;
+        }
     }
 
     internal static bool Accepts(Func<string, bool> keyFilter, string key)
@@ -156,6 +194,15 @@ public static class BaggageCodec
         if (rawKey.IsEmpty || rawKey.Length + rawValue.Length + 1 > MaxLength || !IsToken(rawKey))
         {
             return false;
+        }
+
+        size = rawKey.Length + 1 + rawValue.Length;
+        if (ContainsOnly(rawValue, PlainValueCharacters, PlainValueBytes))
+        {
+            // Nothing percent-encoded (the usual value): the characters are the value, ASCII and valid UTF-8.
+            key = ToAsciiString(rawKey);
+            value = ToAsciiString(rawValue);
+            return true;
         }
 
         Span<byte> decoded = rawValue.Length <= 256 ? stackalloc byte[rawValue.Length] : new byte[rawValue.Length];
@@ -193,13 +240,22 @@ public static class BaggageCodec
 
         key = ToAsciiString(rawKey);
         value = Encoding.UTF8.GetString(decoded);
-        size = rawKey.Length + 1 + rawValue.Length;
         return true;
     }
 
     private static string ToAsciiString<T>(ReadOnlySpan<T> ascii)
         where T : unmanaged, IBinaryInteger<T>
     {
+        if (typeof(T) == typeof(char))
+        {
+            return new string(MemoryMarshal.Cast<T, char>(ascii));
+        }
+
+        if (typeof(T) == typeof(byte))
+        {
+            return Encoding.ASCII.GetString(MemoryMarshal.Cast<T, byte>(ascii));
+        }
+
         Span<char> chars = ascii.Length <= 256 ? stackalloc char[ascii.Length] : new char[ascii.Length];
         for (int i = 0; i < ascii.Length; i++)
         {
@@ -217,10 +273,12 @@ public static class BaggageCodec
             return 0;
         }
 
-        int size = item.Key.Length + 1;
-        foreach (Rune rune in (item.Value ?? string.Empty).EnumerateRunes())
+        ReadOnlySpan<char> value = item.Value;
+        int plain = PlainPrefixLength(value);
+        int size = item.Key.Length + 1 + plain;
+        foreach (Rune rune in value[plain..].EnumerateRunes())
         {
-            size += rune.Value < 0x80 && rune.Value != '%' && IsBaggageOctet(rune.Value) ? 1 : 3 * rune.Utf8SequenceLength;
+            size += IsPlain(rune) ? 1 : 3 * rune.Utf8SequenceLength;
         }
 
         return size;
@@ -228,17 +286,18 @@ public static class BaggageCodec
 
     private static int WriteMember(KeyValuePair<string, string> item, Span<byte> destination)
     {
-        int written = 0;
-        foreach (char c in item.Key)
-        {
-            destination[written++] = (byte)c;
-        }
-
+        // Keys are tokens (ASCII) and the plain prefix of the value is ASCII: both copy as they are.
+        _ = Ascii.FromUtf16(item.Key, destination, out int written);
         destination[written++] = (byte)'=';
+        ReadOnlySpan<char> value = item.Value;
+        int plain = PlainPrefixLength(value);
+        _ = Ascii.FromUtf16(value[..plain], destination[written..], out int copied);
+        written += copied;
+
         Span<byte> utf8 = stackalloc byte[4];
-        foreach (Rune rune in (item.Value ?? string.Empty).EnumerateRunes())
+        foreach (Rune rune in value[plain..].EnumerateRunes())
         {
-            if (rune.Value < 0x80 && rune.Value != '%' && IsBaggageOctet(rune.Value))
+            if (IsPlain(rune))
             {
                 destination[written++] = (byte)rune.Value;
                 continue;
@@ -254,6 +313,29 @@ public static class BaggageCodec
         }
 
         return written;
+    }
+
+    /// <summary>How many leading characters of a value need no percent-encoding (all of them, usually).</summary>
+    private static int PlainPrefixLength(ReadOnlySpan<char> value)
+    {
+        int escaped = value.IndexOfAnyExcept(PlainValueCharacters);
+        return escaped < 0 ? value.Length : escaped;
+    }
+
+    private static bool IsPlain(Rune rune) => rune.Value < 0x80 && rune.Value != '%' && IsBaggageOctet(rune.Value);
+
+    private static string PlainValueCharacterList()
+    {
+        var characters = new StringBuilder();
+        for (char c = (char)0x21; c <= (char)0x7E; c++)
+        {
+            if (c != '%' && IsBaggageOctet(c))
+            {
+                characters.Append(c);
+            }
+        }
+
+        return characters.ToString();
     }
 
     private static ReadOnlySpan<T> TrimOws<T>(ReadOnlySpan<T> span)
@@ -278,12 +360,43 @@ public static class BaggageCodec
     private static bool IsToken<T>(ReadOnlySpan<T> span)
         where T : unmanaged, IBinaryInteger<T>
     {
+        if (typeof(T) == typeof(char) || typeof(T) == typeof(byte))
+        {
+            return ContainsOnly(span, TokenCharacters, TokenBytes);
+        }
+
         foreach (T t in span)
         {
             int c = int.CreateTruncating(t);
             bool tchar = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
                 or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
             if (!tchar)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether every element is one of the characters (a vectorized search, for characters and UTF-8 bytes).</summary>
+    private static bool ContainsOnly<T>(ReadOnlySpan<T> span, SearchValues<char> characters, SearchValues<byte> utf8)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (typeof(T) == typeof(char))
+        {
+            return MemoryMarshal.Cast<T, char>(span).IndexOfAnyExcept(characters) < 0;
+        }
+
+        if (typeof(T) == typeof(byte))
+        {
+            return MemoryMarshal.Cast<T, byte>(span).IndexOfAnyExcept(utf8) < 0;
+        }
+
+        foreach (T t in span)
+        {
+            int c = int.CreateTruncating(t);
+            if (c > char.MaxValue || !characters.Contains((char)c))
             {
                 return false;
             }
@@ -305,5 +418,79 @@ public static class BaggageCodec
             _ => -1,
         };
         return value >= 0;
+    }
+
+    /// <summary>
+    /// The members one format call writes, chosen in a single pass (the key filter is asked once per key): the first
+    /// <see cref="MaxMembers"/> valid, accepted members that fit in <see cref="MaxLength"/> bytes, in order.
+    /// </summary>
+    private ref struct MemberSelection
+    {
+        private readonly Func<string, bool>? _keyFilter;
+        private readonly Span<int> _sizes;
+        private KeyValuePair<string, string>[] _members;
+        private int _count;
+        private int _length;
+
+        public MemberSelection(Func<string, bool>? keyFilter, Span<int> sizes)
+        {
+            _keyFilter = keyFilter;
+            _sizes = sizes;
+            _members = t_selectedMembers ?? new KeyValuePair<string, string>[MaxMembers];
+            t_selectedMembers = null;
+        }
+
+        /// <summary>Selects the member when it is written; false once <see cref="MaxMembers"/> are selected.</summary>
+        public bool Consider(KeyValuePair<string, string> item)
+        {
+            if (_count == MaxMembers)
+            {
+                return false;
+            }
+
+            int size = EncodedSize(item, _keyFilter);
+            int separator = _count > 0 ? 1 : 0;
+            if (size > 0 && _length + separator + size <= MaxLength)
+            {
+                _members[_count] = item;
+                _sizes[_count] = size;
+                _count++;
+                _length += separator + size;
+            }
+
+            return true;
+        }
+
+        /// <summary>The selected members as a <c>baggage</c> value; null when none was selected.</summary>
+        public readonly byte[]? ToUtf8()
+        {
+            if (_count == 0)
+            {
+                return null;
+            }
+
+            var output = new byte[_length];
+            int written = 0;
+            for (int i = 0; i < _count; i++)
+            {
+                if (i > 0)
+                {
+                    output[written++] = (byte)',';
+                }
+
+                written += WriteMember(_members[i], output.AsSpan(written, _sizes[i]));
+            }
+
+            return output;
+        }
+
+        /// <summary>Gives the scratch array back to the thread, without the references it held.</summary>
+        public void Release()
+        {
+            _members.AsSpan(0, _count).Clear();
+            t_selectedMembers = _members;
+            _members = [];
+            _count = 0;
+        }
     }
 }

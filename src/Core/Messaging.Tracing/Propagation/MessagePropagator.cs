@@ -109,7 +109,7 @@ public sealed class MessagePropagator
                 PropagationHeaderNames.TraceParent,
                 bytes ? CarrierValue.FromBytes(TraceParentCodec.FormatUtf8(context)) : CarrierValue.FromText(TraceParentCodec.Format(context)));
 
-            if (!string.IsNullOrEmpty(context.TraceState) && TraceStateCodec.TryNormalize(context.TraceState, out string? traceState) && traceState is not null)
+            if (!string.IsNullOrEmpty(context.TraceState) && TraceStateCodec.TryNormalizeCached(context.TraceState, out string? traceState) && traceState is not null)
             {
                 adapter.Replace(
                     carrier,
@@ -122,7 +122,7 @@ public sealed class MessagePropagator
             }
         }
 
-        byte[]? encodedBaggage = baggage.Count == 0 ? null : BaggageCodec.FormatUtf8(baggage.GetBaggage(), _outboundBaggageFilter);
+        byte[]? encodedBaggage = baggage.Count == 0 ? null : BaggageCodec.FormatUtf8(baggage, _outboundBaggageFilter);
         if (encodedBaggage is null)
         {
             adapter.Remove(carrier, PropagationHeaderNames.Baggage);

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Messaging.Tracing.Propagation;
 
@@ -122,23 +123,22 @@ public static class TraceParentCodec
     private static void Write<T>(in ActivityContext context, Span<T> destination)
         where T : unmanaged, IBinaryInteger<T>
     {
-        Span<byte> ids = stackalloc byte[TraceIdBytes + SpanIdBytes];
-        context.TraceId.CopyTo(ids[..TraceIdBytes]);
-        context.SpanId.CopyTo(ids[TraceIdBytes..]);
-
+        // ActivityTraceId and ActivitySpanId hold their lower-case hex form already (the form §3.2.2 asks for): copy it,
+        // rather than decoding it to bytes and encoding it again.
         T zero = T.CreateTruncating('0');
         T dash = T.CreateTruncating('-');
         destination[0] = zero;
         destination[1] = zero;
         destination[2] = dash;
-        HexEncoding.EncodeLower(ids[..TraceIdBytes], destination.Slice(TraceIdOffset, 2 * TraceIdBytes));
+        HexEncoding.CopyAscii(context.TraceId.ToHexString(), destination.Slice(TraceIdOffset, 2 * TraceIdBytes));
         destination[SpanIdOffset - 1] = dash;
-        HexEncoding.EncodeLower(ids[TraceIdBytes..], destination.Slice(SpanIdOffset, 2 * SpanIdBytes));
+        HexEncoding.CopyAscii(context.SpanId.ToHexString(), destination.Slice(SpanIdOffset, 2 * SpanIdBytes));
         destination[FlagsOffset - 1] = dash;
         destination[FlagsOffset] = zero;
         destination[FlagsOffset + 1] = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? T.CreateTruncating('1') : zero;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsDash<T>(T c)
         where T : unmanaged, IBinaryInteger<T> => c == T.CreateTruncating('-');
 

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Threading;
 
 namespace Messaging.Tracing.Propagation;
 
@@ -30,6 +31,11 @@ public static class TraceStateCodec
     private const int MaxSystemLength = 14;
     private const int MaxValueLength = 256;
 
+    // The last value found canonical. A span's trace state is the very string instance of its parent's — the one this
+    // codec returned on extract — so the injects of one trace find it here and skip validating it again. Strings are
+    // immutable: the same instance always normalizes to itself.
+    private static string? _lastCanonical;
+
     /// <summary>Validates and normalizes a <c>tracestate</c> value given as a string.</summary>
     /// <param name="value">The header value; <see langword="null"/> or white space means "no trace state".</param>
     /// <param name="traceState">
@@ -46,6 +52,27 @@ public static class TraceStateCodec
         }
 
         return TryNormalizeCore(value.AsSpan(), value, out traceState);
+    }
+
+    /// <summary>
+    /// <see cref="TryNormalize(string?, out string?)"/> for the inject path: a value this codec returned (or validated)
+    /// last is canonical already and returned at once.
+    /// </summary>
+    internal static bool TryNormalizeCached(string value, out string? traceState)
+    {
+        if (ReferenceEquals(value, Volatile.Read(ref _lastCanonical)))
+        {
+            traceState = value;
+            return true;
+        }
+
+        bool valid = TryNormalizeCore(value.AsSpan(), value, out traceState);
+        if (valid && ReferenceEquals(traceState, value))
+        {
+            Volatile.Write(ref _lastCanonical, value);
+        }
+
+        return valid;
     }
 
     /// <summary>Validates and normalizes a <c>tracestate</c> value given as characters.</summary>
@@ -126,6 +153,10 @@ public static class TraceStateCodec
 
         total = Truncate(lengths[..count], total);
         traceState = Join(value, starts[..count], lengths[..count], total);
+
+        // The joined list is canonical (no white space, no empty member, within MaxLength): the spans that carry it on
+        // will inject this instance.
+        Volatile.Write(ref _lastCanonical, traceState);
         return true;
     }
 

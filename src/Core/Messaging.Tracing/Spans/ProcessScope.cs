@@ -42,6 +42,11 @@ public sealed class ProcessScope : IDisposable
         _disposed = true;
         Activity?.Stop();
         Activity.Current = _previousActivity;
-        Baggage.Current = _previousBaggage;
+
+        // As when the scope opened: a write only when there is baggage to restore or to clear.
+        if (_previousBaggage.Count != 0 || Baggage.Current.Count != 0)
+        {
+            Baggage.Current = _previousBaggage;
+        }
     }
 }

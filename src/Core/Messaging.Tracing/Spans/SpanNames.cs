@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Concurrent;
+using System.Threading;
 
 namespace Messaging.Tracing.Spans;
 
@@ -8,27 +10,54 @@ internal static class SpanNames
     // Bounded: destinations can be high-cardinality (temporary queues); past the bound names are just built.
     private const int MaxCached = 1024;
 
-    private static readonly ConcurrentDictionary<(string Operation, string Destination), string> Cache = new();
+    // Recently used names, a few slots picked by the strings' lengths: a producer or consumer usually handles one destination
+    // message after message, and comparing two short strings costs less than hashing them for the dictionary.
+    private const int RecentSlots = 16;
+
+    private static readonly ConcurrentDictionary<(string Operation, string Destination), SpanName> Cache = new();
+
+    private static readonly SpanName?[] Recent = new SpanName?[RecentSlots];
 
     public static string For(in MessagingOperation operation)
     {
-        if (string.IsNullOrEmpty(operation.DestinationName))
+        string? destination = operation.DestinationName;
+        if (string.IsNullOrEmpty(destination))
         {
             return operation.OperationName;
         }
 
-        (string, string) key = (operation.OperationName, operation.DestinationName);
-        if (Cache.TryGetValue(key, out string? name))
+        int slot = ((operation.OperationName.Length * 31) + destination.Length + destination[^1]) & (RecentSlots - 1);
+        SpanName? recent = Volatile.Read(ref Recent[slot]);
+        if (recent is not null
+            && string.Equals(recent.Destination, destination, StringComparison.Ordinal)
+            && string.Equals(recent.Operation, operation.OperationName, StringComparison.Ordinal))
         {
-            return name;
+            return recent.Name;
         }
 
-        name = operation.OperationName + " " + operation.DestinationName;
-        if (Cache.Count < MaxCached)
+        (string, string) key = (operation.OperationName, destination);
+        if (!Cache.TryGetValue(key, out SpanName? entry))
         {
-            Cache.TryAdd(key, name);
+            string name = operation.OperationName + " " + destination;
+            if (Cache.Count >= MaxCached)
+            {
+                return name;
+            }
+
+            entry = Cache.GetOrAdd(key, new SpanName(operation.OperationName, destination, name));
         }
 
-        return name;
+        Volatile.Write(ref Recent[slot], entry);
+        return entry.Name;
+    }
+
+    /// <summary>A cached name and the pair it was built from.</summary>
+    private sealed class SpanName(string operation, string destination, string name)
+    {
+        public string Operation { get; } = operation;
+
+        public string Destination { get; } = destination;
+
+        public string Name { get; } = name;
     }
 }
