@@ -1,4 +1,3 @@
-using System;
 using Confluent.Kafka;
 using Messaging.Tracing.Propagation;
 
@@ -29,7 +28,7 @@ public sealed class KafkaHeadersCarrierAdapter : ICarrierAdapter<Headers>
                 continue;
             }
 
-            found = found is null ? bytes : Join(found, bytes);
+            found = found is null ? bytes : RepeatedValues.Join(found, bytes);
         }
 
         value = CarrierValue.FromBytes(found);
@@ -65,14 +64,5 @@ public sealed class KafkaHeadersCarrierAdapter : ICarrierAdapter<Headers>
         }
 
         return false;
-    }
-
-    private static byte[] Join(byte[] first, byte[] second)
-    {
-        var joined = new byte[first.Length + 1 + second.Length];
-        first.CopyTo(joined, 0);
-        joined[first.Length] = (byte)',';
-        second.CopyTo(joined.AsSpan(first.Length + 1));
-        return joined;
     }
 }

@@ -51,7 +51,7 @@ public sealed class StreamFieldsCarrierAdapter : ICarrierAdapter<IList<StreamFie
             }
 
             byte[] bytes = (byte[])field.Value!;
-            found = found is null ? bytes : Join(found, bytes);
+            found = found is null ? bytes : RepeatedValues.Join(found, bytes);
         }
 
         value = CarrierValue.FromBytes(found);
@@ -88,13 +88,4 @@ public sealed class StreamFieldsCarrierAdapter : ICarrierAdapter<IList<StreamFie
         PropagationHeaderNames.MassTransitActivityId => MassTransitActivityIdName,
         _ => Encoding.UTF8.GetBytes(key),
     };
-
-    private static byte[] Join(byte[] first, byte[] second)
-    {
-        var joined = new byte[first.Length + 1 + second.Length];
-        first.CopyTo(joined, 0);
-        joined[first.Length] = (byte)',';
-        second.CopyTo(joined.AsSpan(first.Length + 1));
-        return joined;
-    }
 }

@@ -83,40 +83,24 @@ public static class BaggageCodec
     public static byte[]? FormatUtf8(IEnumerable<KeyValuePair<string, string>> baggage, Func<string, bool>? keyFilter = null)
     {
         ArgumentNullException.ThrowIfNull(baggage);
-        var selection = new MemberSelection(keyFilter, stackalloc int[MaxMembers]);
-        try
-        {
-            foreach (KeyValuePair<string, string> item in baggage)
-            {
-                if (!selection.Consider(item))
-                {
-                    break;
-                }
-            }
-
-            return selection.ToUtf8();
-        }
-        finally
-        {
-            selection.Release();
-        }
+        return FormatCore(baggage.GetEnumerator(), keyFilter);
     }
 
     /// <summary>
     /// <see cref="FormatUtf8(IEnumerable{KeyValuePair{string, string}}, Func{string, bool}?)"/> for OpenTelemetry's
     /// <see cref="Baggage"/>, enumerated without boxing its enumerator (the inject path).
     /// </summary>
-    internal static byte[]? FormatUtf8(Baggage baggage, Func<string, bool>? keyFilter)
+    internal static byte[]? FormatUtf8(Baggage baggage, Func<string, bool>? keyFilter) => FormatCore(baggage.GetEnumerator(), keyFilter);
+
+    /// <summary>Generic over the enumerator so <see cref="Baggage"/>'s struct enumerator is not boxed.</summary>
+    private static byte[]? FormatCore<TEnumerator>(TEnumerator members, Func<string, bool>? keyFilter)
+        where TEnumerator : IEnumerator<KeyValuePair<string, string>>
     {
         var selection = new MemberSelection(keyFilter, stackalloc int[MaxMembers]);
         try
         {
-            foreach (KeyValuePair<string, string> item in baggage)
+            while (members.MoveNext() && selection.Consider(members.Current))
             {
-                if (!selection.Consider(item))
-                {
-                    break;
-                }
             }
 
             return selection.ToUtf8();
@@ -124,6 +108,7 @@ public static class BaggageCodec
         finally
         {
             selection.Release();
+            members.Dispose();
         }
     }
 
