@@ -18,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export RABBITMQ_URI="${RABBITMQ_URI:-amqp://guest:guest@localhost:5672/}"
+export REDIS_CONNECTION="${REDIS_CONNECTION:-localhost:6379}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 readonly project=benchmarks/Messaging.Tracing.Benchmarks

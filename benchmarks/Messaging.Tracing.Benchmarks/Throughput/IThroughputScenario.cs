@@ -6,8 +6,8 @@ namespace Messaging.Tracing.Benchmarks.Throughput;
 
 /// <summary>
 /// One transport in the throughput harness: sends messages end to end through a real broker (or the transport's in-process
-/// one) and handles them, plainly or through Messaging.Tracing. A new transport (Redis Streams) is one more implementation
-/// listed in <see cref="ThroughputHarness"/>.
+/// one) and handles them, plainly or through Messaging.Tracing. A new transport is one more implementation listed in
+/// <see cref="ThroughputHarness"/>.
 /// </summary>
 public interface IThroughputScenario : IAsyncDisposable
 {

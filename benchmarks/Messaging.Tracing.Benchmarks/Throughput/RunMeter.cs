@@ -22,7 +22,7 @@ public sealed class RunMeter
     /// <param name="expected">Messages the run sends.</param>
     public RunMeter(int expected) => _expected = expected;
 
-    /// <summary>Gets a task that completes when <see cref="Handled"/> has been called for every expected message.</summary>
+    /// <summary>Gets a task that completes when every expected message has finished (<see cref="Handled"/>, <see cref="Finished"/>).</summary>
     public System.Threading.Tasks.Task AllHandled => _done.Task;
 
     /// <summary>Starts the clock and the allocation count (after a full collection, so runs start alike).</summary>
@@ -39,15 +39,31 @@ public sealed class RunMeter
         _startTimestamp = Stopwatch.GetTimestamp();
     }
 
-    /// <summary>Called by a handler for each message; notes whether it runs inside a trace.</summary>
+    /// <summary>Called by a handler for each message; notes whether it runs inside a trace and counts the message as finished.</summary>
     public void Handled()
+    {
+        Observed();
+        Finished(1);
+    }
+
+    /// <summary>
+    /// Called by a handler; notes whether it runs inside a trace without counting the message, for transports that finish a
+    /// message after its handler (an acknowledgement inside the process span): they call <see cref="Finished"/> then.
+    /// </summary>
+    public void Observed()
     {
         if (Activity.Current is { TraceId: var traceId } && traceId != default)
         {
             Interlocked.Increment(ref _withContext);
         }
+    }
 
-        if (Interlocked.Increment(ref _handled) == _expected)
+    /// <summary>Counts messages as finished: handled, acknowledged and, when traced, their process spans ended.</summary>
+    /// <param name="messages">How many.</param>
+    public void Finished(int messages)
+    {
+        int before = Interlocked.Add(ref _handled, messages) - messages;
+        if (before < _expected && before + messages >= _expected)
         {
             _done.SetResult();
         }

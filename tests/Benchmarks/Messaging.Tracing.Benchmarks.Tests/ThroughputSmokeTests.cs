@@ -28,6 +28,9 @@ public sealed class ThroughputSmokeTests
     [Fact]
     public Task RabbitMQ_runs() => RunAsync(new RabbitMqScenario(Messages));
 
+    [Fact]
+    public Task Redis_Streams_runs() => RunAsync(new RedisStreamsScenario(Messages));
+
     private static async Task RunAsync(IThroughputScenario scenario)
     {
         await using (scenario)

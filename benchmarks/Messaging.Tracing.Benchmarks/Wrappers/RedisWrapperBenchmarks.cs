@@ -1,0 +1,75 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Messaging.Tracing.Benchmarks.Infrastructure;
+using Messaging.Tracing.Redis;
+using Messaging.Tracing.Spans;
+using StackExchange.Redis;
+
+namespace Messaging.Tracing.Benchmarks.Wrappers;
+
+/// <summary>
+/// Per-message cost of the Redis Streams helpers against the bare commands, on a database that does no I/O
+/// (<see cref="NullDatabase"/>): <c>StreamAddTracedAsync</c> (field copy, send span, inject) against <c>XADD</c> sent with
+/// <c>ExecuteAsync</c>, and <c>TracedStreamConsumer.ProcessAsync</c> (extract, process scope, <c>XACK</c>) against the
+/// handler followed by <c>XACK</c>.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
+[CategoriesColumn]
+public class RedisWrapperBenchmarks
+{
+    private const string Stream = "orders";
+    private const string Group = "billing";
+    private const int PayloadSize = 128;
+
+    private static readonly Func<StreamMessage, CancellationToken, Task> Handler = static (_, _) => Task.CompletedTask;
+
+    private readonly IDatabase _database = NullDatabase.Create();
+    private readonly RedisValue _body = new byte[PayloadSize];
+    private BenchmarkListener? _listener;
+    private StreamField[] _fields = null!;
+    private StreamMessage _received = null!;
+    private TracedStreamConsumer _consumer = null!;
+
+    /// <summary>Gets or sets who listens to the spans.</summary>
+    [ParamsAllValues]
+    public ListenerState Listener { get; set; }
+
+    [GlobalSetup]
+    public void GlobalSetup()
+    {
+        _listener = BenchmarkListener.Start(Listener, MessagingActivitySource.Name);
+        _fields = [new StreamField("type", "order.created"), new StreamField("body", _body)];
+        _received = new StreamMessage(
+            Stream,
+            "1700000000000-0",
+            [new StreamField("type", "order.created"), new StreamField("body", _body), new StreamField("traceparent", SampleContext.TraceParent)]);
+        _consumer = new TracedStreamConsumer(_database, Stream, Group, "consumer-1", new TracedStreamConsumerOptions { CreateGroup = false });
+    }
+
+    [GlobalCleanup]
+    public void GlobalCleanup() => _listener?.Dispose();
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory(WrapperCategories.Produce)]
+    public Task<RedisResult> Bare_Append() => _database.ExecuteAsync("XADD", Stream, "*", _fields[0].Name, _fields[0].Value, _fields[1].Name, _fields[1].Value);
+
+    [Benchmark]
+    [BenchmarkCategory(WrapperCategories.Produce)]
+    public Task<string> Traced_Append() => _database.StreamAddTracedAsync(Stream, _fields);
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory(WrapperCategories.Consume)]
+    public async Task Bare_Process()
+    {
+        await Handler(_received, CancellationToken.None);
+        await _database.ExecuteAsync("XACK", Stream, Group, _received.Id);
+    }
+
+    [Benchmark]
+    [BenchmarkCategory(WrapperCategories.Consume)]
+    public Task Traced_Process() => _consumer.ProcessAsync(_received, Handler);
+}
