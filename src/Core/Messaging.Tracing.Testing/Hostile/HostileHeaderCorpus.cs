@@ -67,7 +67,7 @@ public static class HostileHeaderCorpus
     public static IEnumerable<string> Names => All.Select(c => c.Name);
 
     /// <summary>Gets a case by name.</summary>
-    /// <param name="name">A name from <see cref="Names"/> or <see cref="Oversized"/>.</param>
+    /// <param name="name">A name from <see cref="Names"/>.</param>
     /// <returns>The case.</returns>
     /// <exception cref="ArgumentException">No case has that name.</exception>
     public static HostileHeaderCase Get(string name)
