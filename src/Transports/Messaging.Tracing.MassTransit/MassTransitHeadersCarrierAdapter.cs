@@ -1,5 +1,6 @@
 using System.Text;
 using MassTransit;
+using Messaging.Tracing.Diagnostics;
 using Messaging.Tracing.Propagation;
 
 namespace Messaging.Tracing.MassTransit;
@@ -29,6 +30,13 @@ public sealed class MassTransitHeadersCarrierAdapter : ICarrierAdapter<Headers>
             byte[] bytes => CarrierValue.FromBytes(bytes),
             _ => default,
         } : default;
+        if (value.IsEmpty && header is not null and not string and not byte[])
+        {
+            // A header of another type (a number, a list, a table from a foreign AMQP producer) cannot carry the context:
+            // report it by name only and read it as absent.
+            MessagingTracingEventSource.Log.MalformedHeader(key, 0);
+        }
+
         return !value.IsEmpty;
     }
 

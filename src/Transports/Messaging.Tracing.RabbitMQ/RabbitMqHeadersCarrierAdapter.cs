@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
+using Messaging.Tracing.Diagnostics;
 using Messaging.Tracing.Propagation;
 
 namespace Messaging.Tracing.RabbitMQ;
@@ -14,7 +15,8 @@ namespace Messaging.Tracing.RabbitMQ;
 /// <remarks>
 /// Keys are matched exactly (ordinal), whatever comparer the dictionary has. A value of any other AMQP type — a number,
 /// a boolean, a timestamp, a list, a nested table, null — as a foreign producer may send it, counts as absent: it gives
-/// no context and never an exception.
+/// no context and never an exception (and, unless null, is reported through <c>MessagingTracingEventSource.MalformedHeader</c>
+/// with length 0).
 /// </remarks>
 public sealed class RabbitMqHeadersCarrierAdapter : ICarrierAdapter<IDictionary<string, object?>>
 {
@@ -51,7 +53,12 @@ public sealed class RabbitMqHeadersCarrierAdapter : ICarrierAdapter<IDictionary<
             case string text:
                 value = CarrierValue.FromText(text);
                 return true;
+            case null:
+                return false;
             default:
+                // Any other AMQP type (a number, a boolean, a timestamp, a list, a table) cannot carry the header: report
+                // it by name only, as the propagator reports a malformed string, and read it as absent.
+                MessagingTracingEventSource.Log.MalformedHeader(key, 0);
                 return false;
         }
     }

@@ -71,6 +71,29 @@ public class RabbitMqHeadersCarrierAdapterTests
         Assert.True(read.IsEmpty);
     }
 
+    // Issue 7 (hostile headers): a value of another AMQP type is reported by the header's name, never by its value.
+    [Theory]
+    [InlineData("int", true)]
+    [InlineData("long", true)]
+    [InlineData("bool", true)]
+    [InlineData("double", true)]
+    [InlineData("decimal", true)]
+    [InlineData("timestamp", true)]
+    [InlineData("list", true)]
+    [InlineData("table", true)]
+    [InlineData("binary table value", true)]
+    [InlineData("null", false)]
+    public void Other_AMQP_types_are_reported_by_name_only(string type, bool reported)
+    {
+        using var listener = new MalformedHeaderListener();
+        string key = "traceparent-" + Guid.NewGuid().ToString("N");
+        var headers = new Dictionary<string, object?> { [key] = ForeignValue(type) };
+
+        Assert.False(Adapter.TryGet(headers, key, out _));
+
+        Assert.Equal(reported ? [(key, 0)] : [], listener.Reported(key));
+    }
+
     [Fact]
     public void Absent_keys_are_not_found()
     {

@@ -58,13 +58,27 @@ public static class BaggageCodec
     /// <param name="value">The header value.</param>
     /// <param name="keyFilter">Optional: only keys it accepts are kept.</param>
     /// <returns>The baggage; empty when nothing valid was found.</returns>
-    public static Baggage Parse(ReadOnlySpan<char> value, Func<string, bool>? keyFilter = null) => ParseCore(value, keyFilter);
+    public static Baggage Parse(ReadOnlySpan<char> value, Func<string, bool>? keyFilter = null) => ParseCore(value, keyFilter, out _);
 
     /// <summary>Parses a <c>baggage</c> value given as UTF-8 bytes.</summary>
     /// <param name="value">The header value.</param>
     /// <param name="keyFilter">Optional: only keys it accepts are kept.</param>
     /// <returns>The baggage; empty when nothing valid was found.</returns>
-    public static Baggage Parse(ReadOnlySpan<byte> value, Func<string, bool>? keyFilter = null) => ParseCore(value, keyFilter);
+    public static Baggage Parse(ReadOnlySpan<byte> value, Func<string, bool>? keyFilter = null) => ParseCore(value, keyFilter, out _);
+
+    /// <summary>Parses a <c>baggage</c> value given as characters, telling whether any member was dropped.</summary>
+    /// <param name="value">The header value.</param>
+    /// <param name="keyFilter">Optional: only keys it accepts are kept (a key it refuses is not "dropped").</param>
+    /// <param name="complete"><see langword="false"/> when a member was invalid or past the limits.</param>
+    /// <returns>The baggage; empty when nothing valid was found.</returns>
+    internal static Baggage Parse(ReadOnlySpan<char> value, Func<string, bool>? keyFilter, out bool complete) => ParseCore(value, keyFilter, out complete);
+
+    /// <summary>Parses a <c>baggage</c> value given as UTF-8 bytes, telling whether any member was dropped.</summary>
+    /// <param name="value">The header value.</param>
+    /// <param name="keyFilter">Optional: only keys it accepts are kept (a key it refuses is not "dropped").</param>
+    /// <param name="complete"><see langword="false"/> when a member was invalid or past the limits.</param>
+    /// <returns>The baggage; empty when nothing valid was found.</returns>
+    internal static Baggage Parse(ReadOnlySpan<byte> value, Func<string, bool>? keyFilter, out bool complete) => ParseCore(value, keyFilter, out complete);
 
     /// <summary>Formats baggage as a <c>baggage</c> string.</summary>
     /// <param name="baggage">The members to write.</param>
@@ -112,9 +126,10 @@ public static class BaggageCodec
         }
     }
 
-    private static Baggage ParseCore<T>(ReadOnlySpan<T> value, Func<string, bool>? keyFilter)
+    private static Baggage ParseCore<T>(ReadOnlySpan<T> value, Func<string, bool>? keyFilter, out bool complete)
         where T : unmanaged, IBinaryInteger<T>
     {
+        complete = true;
         // Baggage.Create copies the members into a dictionary of its own: collect them in the thread's scratch one.
         Dictionary<string, string> items = t_parsedMembers ?? new Dictionary<string, string>(StringComparer.Ordinal);
         t_parsedMembers = null;
@@ -128,9 +143,15 @@ public static class BaggageCodec
             {
                 int comma = value[position..].IndexOf(T.CreateTruncating(','));
                 int end = comma < 0 ? value.Length : position + comma;
-                if (TryParseMember(value[position..end], out string? key, out string? item, out int size)
-                    && length + size + (length > 0 ? 1 : 0) <= MaxLength
-                    && (keyFilter is null || Accepts(keyFilter, key)))
+                if (!TryParseMember(value[position..end], out string? key, out string? item, out int size))
+                {
+                    complete &= IsBlank(value[position..end]);
+                }
+                else if (length + size + (length > 0 ? 1 : 0) > MaxLength)
+                {
+                    complete = false;
+                }
+                else if (keyFilter is null || Accepts(keyFilter, key))
                 {
                     items[key] = item;
                     length += size + (length > 0 ? 1 : 0);
@@ -138,6 +159,9 @@ public static class BaggageCodec
 
                 position = end + 1;
             }
+
+            // Members left unread (past MaxMembers or MaxLength) are dropped too.
+            complete &= position >= value.Length || IsBlank(value[position..]);
 
             return items.Count == 0 ? default : Baggage.Create(items);
         }
@@ -322,6 +346,11 @@ public static class BaggageCodec
 
         return characters.ToString();
     }
+
+    /// <summary>Whether the span holds only optional white space and empty members.</summary>
+    private static bool IsBlank<T>(ReadOnlySpan<T> span)
+        where T : unmanaged, IBinaryInteger<T>
+        => span.IndexOfAnyExcept(T.CreateTruncating(' '), T.CreateTruncating('\t'), T.CreateTruncating(',')) < 0;
 
     private static ReadOnlySpan<T> TrimOws<T>(ReadOnlySpan<T> span)
         where T : unmanaged, IBinaryInteger<T>

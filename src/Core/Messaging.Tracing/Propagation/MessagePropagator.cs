@@ -155,9 +155,15 @@ public sealed class MessagePropagator
         Baggage baggage = default;
         if (adapter.TryGet(carrier, PropagationHeaderNames.Baggage, out CarrierValue encodedBaggage))
         {
+            bool complete;
             baggage = encodedBaggage.Bytes is { } b
-                ? BaggageCodec.Parse(b, _inboundBaggageFilter)
-                : BaggageCodec.Parse(encodedBaggage.Text.AsSpan(), _inboundBaggageFilter);
+                ? BaggageCodec.Parse(b, _inboundBaggageFilter, out complete)
+                : BaggageCodec.Parse(encodedBaggage.Text.AsSpan(), _inboundBaggageFilter, out complete);
+            if (!complete)
+            {
+                // Invalid members or members past the W3C limits were dropped; the valid ones are kept.
+                MessagingTracingEventSource.Log.MalformedHeader(PropagationHeaderNames.Baggage, Length(encodedBaggage));
+            }
         }
 
         return new PropagationContext(context, baggage);

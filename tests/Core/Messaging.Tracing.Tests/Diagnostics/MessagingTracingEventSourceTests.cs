@@ -24,6 +24,44 @@ public class MessagingTracingEventSourceTests
         Assert.Equal(EventLevel.Warning, reported.Level);
     }
 
+    // Issue 7 (hostile headers): a baggage that loses members — invalid ones or ones past the W3C limits — is reported
+    // by name and length, and the valid members are still restored.
+    [Theory]
+    [InlineData("user=alice,regi", 1)]
+    [InlineData("a=%ZZ,b=%4,c=%E2%82,d=ok%20value,e=%", 1)]
+    [InlineData("user=al\u0001ice", 0)]
+    [InlineData("user=alice\r\nset-cookie: session=1", 0)]
+    [InlineData("=;;,%%%,=x,key with space=1", 0)]
+    [InlineData("members:10000", 179)]
+    public void Baggage_with_dropped_members_is_reported_with_its_name_and_length(string baggage, int kept)
+    {
+        using var listener = new Listener();
+        string value = Value(baggage);
+
+        OpenTelemetry.Context.Propagation.PropagationContext context = MessagePropagator.Default.Extract(
+            new Dictionary<string, string> { ["baggage"] = value }, StringDictionaryCarrierAdapter.Instance);
+
+        EventWrittenEventArgs reported = Assert.Single(listener.Events, e => e.EventName == "MalformedHeader" && (int)e.Payload![1]! == value.Length);
+        Assert.Equal("baggage", reported.Payload![0]);
+        Assert.DoesNotContain(listener.Events, e => e.Payload!.Any(p => p is string s && s.Length > 8 && value.Contains(s, StringComparison.Ordinal)));
+        Assert.Equal(kept + 1, context.Baggage.Count); // and the padding member
+    }
+
+    [Theory]
+    [InlineData("user=alice")]
+    [InlineData(" user = alice ,\tregion=eu-west\t")]
+    [InlineData("a=1,,b=2, ,")]
+    [InlineData("user=alice;ttl=30")]
+    public void Baggage_that_loses_nothing_is_not_reported(string baggage)
+    {
+        using var listener = new Listener();
+        string value = Value(baggage);
+
+        MessagePropagator.Default.Extract(new Dictionary<string, string> { ["baggage"] = value }, StringDictionaryCarrierAdapter.Instance);
+
+        Assert.DoesNotContain(listener.Events, e => e.EventName == "MalformedHeader" && (int)e.Payload![1]! == value.Length);
+    }
+
     [Fact]
     public void A_failing_callback_is_reported()
     {
@@ -42,6 +80,15 @@ public class MessagingTracingEventSourceTests
 
         Assert.NotNull(manifest);
         Assert.Contains("MalformedHeader", manifest, StringComparison.Ordinal);
+    }
+
+    /// <summary>The row's baggage (escapes decoded; <c>members:N</c> makes N members) and a valid padding member that makes its length unique.</summary>
+    private static string Value(string row)
+    {
+        string baggage = row.StartsWith("members:", StringComparison.Ordinal)
+            ? string.Join(',', Enumerable.Range(0, int.Parse(row["members:".Length..], System.Globalization.CultureInfo.InvariantCulture)).Select(i => $"m{i}=v{i}"))
+            : System.Text.RegularExpressions.Regex.Unescape(row);
+        return "pad=" + new string('p', 3000 + (row.GetHashCode(StringComparison.Ordinal) & 0x3FF)) + "," + baggage;
     }
 
     private sealed class Listener : EventListener
