@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Confluent.Kafka;
 using Messaging.Tracing.Propagation;
 
@@ -20,6 +21,7 @@ public sealed class KafkaHeadersCarrierAdapter : ICarrierAdapter<Headers>
     public bool TryGet(Headers carrier, string key, out CarrierValue value)
     {
         byte[]? found = null;
+        List<byte[]>? repeats = null;
         for (int i = 0; i < carrier.Count; i++)
         {
             IHeader header = carrier[i];
@@ -28,7 +30,20 @@ public sealed class KafkaHeadersCarrierAdapter : ICarrierAdapter<Headers>
                 continue;
             }
 
-            found = found is null ? bytes : RepeatedValues.Join(found, bytes);
+            if (found is null)
+            {
+                found = bytes;
+            }
+            else
+            {
+                (repeats ??= [found]).Add(bytes);
+            }
+        }
+
+        // Joined once, at the end: linear however often a hostile message repeats the key.
+        if (repeats is not null)
+        {
+            found = RepeatedValues.Join(repeats);
         }
 
         value = CarrierValue.FromBytes(found);

@@ -42,6 +42,7 @@ public sealed class StreamFieldsCarrierAdapter : ICarrierAdapter<IList<StreamFie
         ArgumentNullException.ThrowIfNull(key);
         RedisValue name = FieldName(key);
         byte[]? found = null;
+        List<byte[]>? repeats = null;
         for (int i = 0; i < carrier.Count; i++)
         {
             StreamField field = carrier[i];
@@ -51,7 +52,20 @@ public sealed class StreamFieldsCarrierAdapter : ICarrierAdapter<IList<StreamFie
             }
 
             byte[] bytes = (byte[])field.Value!;
-            found = found is null ? bytes : RepeatedValues.Join(found, bytes);
+            if (found is null)
+            {
+                found = bytes;
+            }
+            else
+            {
+                (repeats ??= [found]).Add(bytes);
+            }
+        }
+
+        // Joined once, at the end: linear however often a hostile message repeats the key.
+        if (repeats is not null)
+        {
+            found = RepeatedValues.Join(repeats);
         }
 
         value = CarrierValue.FromBytes(found);

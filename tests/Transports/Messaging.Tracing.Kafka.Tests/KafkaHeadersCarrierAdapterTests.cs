@@ -29,6 +29,28 @@ public class KafkaHeadersCarrierAdapterTests
     }
 
     [Fact]
+    public void A_key_repeated_ten_thousand_times_is_read_in_linear_memory()
+    {
+        const int Repeats = 10_000;
+        byte[] member = Encoding.ASCII.GetBytes(new string('k', 99) + "=");
+        var headers = new Headers();
+        for (int i = 0; i < Repeats; i++)
+        {
+            headers.Add("tracestate", member);
+        }
+
+        long before = System.GC.GetAllocatedBytesForCurrentThread();
+        Assert.True(Adapter.TryGet(headers, "tracestate", out CarrierValue read));
+        long allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
+
+        int joined = (Repeats * member.Length) + Repeats - 1;
+        Assert.Equal(joined, read.Bytes!.Length);
+
+        // The joined value and the list of the repeats; joining pairwise would copy about 5 GB.
+        Assert.InRange(allocated, joined, 2L * joined);
+    }
+
+    [Fact]
     public void Absent_and_null_only_keys_are_not_found()
     {
         var headers = new Headers { { "baggage", null } };

@@ -32,6 +32,29 @@ public class StreamFieldsCarrierAdapterTests
     }
 
     [Fact]
+    public void A_name_repeated_ten_thousand_times_is_read_in_linear_memory()
+    {
+        const int Repeats = 10_000;
+        byte[] name = Encoding.ASCII.GetBytes("baggage");
+        byte[] member = Encoding.ASCII.GetBytes(new string('k', 99) + "=");
+        var fields = new List<StreamField>(Repeats);
+        for (int i = 0; i < Repeats; i++)
+        {
+            fields.Add(new StreamField(name, member));
+        }
+
+        long before = System.GC.GetAllocatedBytesForCurrentThread();
+        Assert.True(Adapter.TryGet(fields, "baggage", out CarrierValue read));
+        long allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
+
+        int joined = (Repeats * member.Length) + Repeats - 1;
+        Assert.Equal(joined, read.Bytes!.Length);
+
+        // The joined value and the list of the repeats; joining pairwise would copy about 5 GB.
+        Assert.InRange(allocated, joined, 2L * joined);
+    }
+
+    [Fact]
     public void Names_match_exactly()
     {
         StreamField[] fields = [new("Traceparent", "x"), new("traceparent ", "y")];

@@ -22,4 +22,31 @@ public class RepeatedValuesTests
         Assert.Throws<ArgumentNullException>(() => RepeatedValues.Join(null!, []));
         Assert.Throws<ArgumentNullException>(() => RepeatedValues.Join([], null!));
     }
+
+    [Theory]
+    [InlineData(new[] { "a=1" }, "a=1")]
+    [InlineData(new[] { "a=1", "b=2", "c=3" }, "a=1,b=2,c=3")]
+    [InlineData(new[] { "", "", "" }, ",,")]
+    [InlineData(new string[0], "")]
+    public void Joins_any_number_of_values_in_order(string[] values, string expected)
+    {
+        byte[][] bytes = Array.ConvertAll(values, Encoding.ASCII.GetBytes);
+        Assert.Equal(expected, Encoding.ASCII.GetString(RepeatedValues.Join(bytes)));
+    }
+
+    [Fact]
+    public void A_key_repeated_ten_thousand_times_is_joined_in_one_copy()
+    {
+        const int Repeats = 10_000;
+        byte[] member = Encoding.ASCII.GetBytes(new string('k', 99) + "=");
+        var values = new byte[Repeats][];
+        Array.Fill(values, member);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        byte[] joined = RepeatedValues.Join(values);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal((Repeats * member.Length) + Repeats - 1, joined.Length);
+        Assert.InRange(allocated, joined.Length, joined.Length + 1024);
+    }
 }
