@@ -1,0 +1,64 @@
+using System;
+using System.Globalization;
+
+namespace Messaging.Tracing.Reliability.Tests.Soak;
+
+/// <summary>How big a soak run is, and the bounds its figures are held to.</summary>
+public static class SoakSettings
+{
+    /// <summary>Messages per transport; the long run (eng/reliability.sh) sets 100000.</summary>
+    public const string MessagesVariable = "MESSAGING_TRACING_SOAK_MESSAGES";
+
+    /// <summary>The CI slice: each transport's test stays well under 20 s on the 2-core build machine.</summary>
+    public const int CiMessages = 2_000;
+
+    /// <summary>
+    /// Heap growth allowed between the end of the first half and the end of the second half, on top of
+    /// <see cref="HeapGrowthPerMessageBound"/> per message of the second half: pools, buffers and JIT-ed code that a
+    /// client library keeps after warming up.
+    /// </summary>
+    public const long HeapGrowthFloorBytes = 2L * 1024 * 1024;
+
+    /// <summary>
+    /// Heap growth allowed per message of the second half. A quarter of the 1 KB per message leak the soak must catch:
+    /// at 100,000 messages such a leak grows the heap by ~50 MB over the second half, the bound is ~14.8 MB.
+    /// </summary>
+    public const long HeapGrowthPerMessageBound = 256;
+
+    /// <summary>The longest a thread-pool work item may wait to start in the steady state (the second half) before the run counts as starved.</summary>
+    public static readonly TimeSpan ProbeMaxDelayBound = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest a work item may wait over the whole run, warm-up included: the first second of a test process on the
+    /// shared 2-core machine stalls the pool for up to ~0.8 s (JIT compilation of the clients and the SDK, the pool ramping
+    /// up from 2 threads) — measured: a second run in the same process waited 0.5 ms at most. A stuck pool still fails.
+    /// </summary>
+    public static readonly TimeSpan ProbeWarmupMaxDelayBound = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the starvation probe queues a work item.</summary>
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Gets the messages per transport: <see cref="MessagesVariable"/>, or <see cref="CiMessages"/> when unset.</summary>
+    public static int Messages { get; } = Read(Environment.GetEnvironmentVariable(MessagesVariable));
+
+    /// <summary>How long a half may take to be received and settle: generous, the machine is shared.</summary>
+    /// <param name="messages">Messages in the half.</param>
+    /// <returns>The timeout.</returns>
+    public static TimeSpan SettleTimeout(int messages) => TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(5.0 * messages);
+
+    private static int Read(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return CiMessages;
+        }
+
+        int messages = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+        if (messages < 2)
+        {
+            throw new InvalidOperationException($"{MessagesVariable} must be at least 2 (two halves), not {value}.");
+        }
+
+        return messages;
+    }
+}
