@@ -12,7 +12,7 @@ using OpenTelemetry.Trace;
 namespace Messaging.Tracing.Reliability.Tests.Soak;
 
 /// <summary>
-/// One transport's soak: produces <see cref="Messages"/> messages in two halves, each inside its own application span (a
+/// One transport's soak: after <see cref="Warmup"/> warm-up messages, produces <see cref="Messages"/> messages in two halves, each inside its own application span (a
 /// new trace) with its own baggage member, and checks every handler's context (<see cref="HandleAsync"/>) against the
 /// payload. Spans are listened by a real <see cref="ActivityListener"/> (<see cref="SoakSpanCounter"/>) and an
 /// OpenTelemetry tracer provider with a batch exporter; memory is measured after a full GC at the end of each half and the
@@ -33,7 +33,7 @@ public sealed class SoakRun : IDisposable
     private static readonly ActivitySource Source = new(SourceName);
 
     private readonly string _transport;
-    private readonly int[] _received;
+    private readonly int[] _received;   // per message index, warm-up first
     private readonly ulong[] _sendSpan;
     private readonly ulong[] _sendParent;
     private readonly long[] _failures = new long[Enum.GetValues<SoakCheck>().Length];
@@ -51,9 +51,10 @@ public sealed class SoakRun : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(messages, 2);
         _transport = transport;
         Messages = messages;
-        _received = new int[messages];
-        _sendSpan = new ulong[messages];
-        _sendParent = new ulong[messages];
+        Warmup = Math.Min(SoakSettings.WarmupMessages, messages);
+        _received = new int[Warmup + messages];
+        _sendSpan = new ulong[Warmup + messages];
+        _sendParent = new ulong[Warmup + messages];
         _spans = new SoakSpanCounter(OnProducerStarted);
         _tracerProvider = Sdk.CreateTracerProviderBuilder()
             .AddMessagingTracing()
@@ -66,6 +67,9 @@ public sealed class SoakRun : IDisposable
     /// <summary>Gets the number of messages of the run.</summary>
     public int Messages { get; }
 
+    /// <summary>Gets the number of warm-up messages sent (and checked) before the measured ones: <see cref="SoakSettings.WarmupMessages"/>.</summary>
+    public int Warmup { get; }
+
     /// <summary>
     /// Sends both halves through <paramref name="send"/> (index, payload; called inside the message's application span,
     /// with its baggage current), waiting after each half until every message was handled and every span has stopped.
@@ -76,7 +80,10 @@ public sealed class SoakRun : IDisposable
     public async Task<SoakReport> RunAsync(Func<int, string, Task> send, int producerConcurrency)
     {
         ArgumentNullException.ThrowIfNull(send);
-        int half = Messages / 2;
+        int total = Warmup + Messages;
+        int half = Warmup + (Messages / 2);
+        await ProduceAsync(0, Warmup, send, producerConcurrency).ConfigureAwait(false);
+        await SettleAsync(Warmup).ConfigureAwait(false);
         long heapStart = FullGcHeap();
         long allocatedStart = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
@@ -84,12 +91,12 @@ public sealed class SoakRun : IDisposable
         long heapFirst;
         using (var probe = new StarvationProbe())
         {
-            await ProduceAsync(0, half, send, producerConcurrency).ConfigureAwait(false);
+            await ProduceAsync(Warmup, half, send, producerConcurrency).ConfigureAwait(false);
             await SettleAsync(half).ConfigureAwait(false);
             heapFirst = FullGcHeap();
             probe.MarkSteady();
-            await ProduceAsync(half, Messages, send, producerConcurrency).ConfigureAwait(false);
-            await SettleAsync(Messages).ConfigureAwait(false);
+            await ProduceAsync(half, total, send, producerConcurrency).ConfigureAwait(false);
+            await SettleAsync(total).ConfigureAwait(false);
             clock.Stop();
             starvation = await probe.StopAsync().ConfigureAwait(false);
         }
@@ -99,10 +106,11 @@ public sealed class SoakRun : IDisposable
         return new SoakReport(
             _transport,
             Messages,
+            Warmup,
             Interlocked.Read(ref _distinct),
             ReadFailures(),
             new SpanFigures(_spans.LibraryStarted, _spans.LibraryStopped, _spans.SoakStarted, _spans.SoakStopped, _exporter.Exported),
-            new MemoryFigures(heapStart, heapFirst, heapSecond, allocated, Messages - half),
+            new MemoryFigures(heapStart, heapFirst, heapSecond, allocated, total - half),
             starvation,
             clock.Elapsed);
     }
@@ -216,7 +224,10 @@ public sealed class SoakRun : IDisposable
 
         if (Interlocked.Increment(ref _received[payload.Index]) == 1)
         {
-            Interlocked.Increment(ref _distinct);
+            if (payload.Index >= Warmup)
+            {
+                Interlocked.Increment(ref _distinct);
+            }
         }
         else
         {
