@@ -6,7 +6,16 @@ namespace Messaging.Tracing.Reliability.Tests.Soak;
 /// <param name="HeapSecondHalf">When the second half was handled and its spans exported.</param>
 /// <param name="Allocated">Bytes allocated by the whole process during the run (producers, brokers' clients, consumers, probe).</param>
 /// <param name="SecondHalfMessages">Messages of the second half.</param>
-public readonly record struct MemoryFigures(long HeapStart, long HeapFirstHalf, long HeapSecondHalf, long Allocated, int SecondHalfMessages)
+/// <param name="GcPause">Time the runtime was paused for garbage collections during the two halves, the forced one between them included.</param>
+/// <param name="Gen2Collections">Full collections during the two halves, the forced one between them included.</param>
+public readonly record struct MemoryFigures(
+    long HeapStart,
+    long HeapFirstHalf,
+    long HeapSecondHalf,
+    long Allocated,
+    int SecondHalfMessages,
+    System.TimeSpan GcPause,
+    int Gen2Collections)
 {
     /// <summary>Gets the heap growth over the second half: what a leak per message would add to.</summary>
     public long Growth => HeapSecondHalf - HeapFirstHalf;

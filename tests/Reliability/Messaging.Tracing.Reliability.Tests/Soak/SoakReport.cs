@@ -58,6 +58,8 @@ public sealed record SoakReport(
         Append(line, "heap_growth_bytes", Memory.Growth);
         Append(line, "heap_growth_bound", Memory.GrowthBound);
         Append(line, "alloc_per_message", Memory.Allocated / Messages);
+        Append(line, "gc_pause_ms", Math.Round(Memory.GcPause.TotalMilliseconds, 1));
+        Append(line, "gc_gen2", Memory.Gen2Collections);
         Append(line, "probe_max_ms", Math.Round(Starvation.MaxDelayMs, 1));
         Append(line, "probe_p99_ms", Math.Round(Starvation.P99DelayMs, 1));
         Append(line, "probe_steady_max_ms", Math.Round(Starvation.SteadyMaxDelayMs, 1));

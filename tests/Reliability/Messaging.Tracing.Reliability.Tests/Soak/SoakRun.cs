@@ -40,6 +40,7 @@ public sealed class SoakRun : IDisposable
     private readonly SoakSpanCounter _spans;
     private readonly CountingExporter _exporter = new();
     private readonly TracerProvider _tracerProvider;
+    private readonly SemaphoreSlim _credits = new(SoakSettings.MaxBacklog);
     private long _distinct;
     private long _handled;
 
@@ -86,9 +87,13 @@ public sealed class SoakRun : IDisposable
         await SettleAsync(Warmup).ConfigureAwait(false);
         long heapStart = FullGcHeap();
         long allocatedStart = GC.GetTotalAllocatedBytes(precise: true);
+        TimeSpan pauseStart = GC.GetTotalPauseDuration();
+        int gen2Start = GC.CollectionCount(2);
         var clock = Stopwatch.StartNew();
         StarvationFigures starvation;
         long heapFirst;
+        TimeSpan pause;
+        int gen2;
         using (var probe = new StarvationProbe())
         {
             await ProduceAsync(Warmup, half, send, producerConcurrency).ConfigureAwait(false);
@@ -98,6 +103,8 @@ public sealed class SoakRun : IDisposable
             await ProduceAsync(half, total, send, producerConcurrency).ConfigureAwait(false);
             await SettleAsync(total).ConfigureAwait(false);
             clock.Stop();
+            pause = GC.GetTotalPauseDuration() - pauseStart;
+            gen2 = GC.CollectionCount(2) - gen2Start;
             starvation = await probe.StopAsync().ConfigureAwait(false);
         }
 
@@ -110,7 +117,7 @@ public sealed class SoakRun : IDisposable
             Interlocked.Read(ref _distinct),
             ReadFailures(),
             new SpanFigures(_spans.LibraryStarted, _spans.LibraryStopped, _spans.SoakStarted, _spans.SoakStopped, _exporter.Exported),
-            new MemoryFigures(heapStart, heapFirst, heapSecond, allocated, total - half),
+            new MemoryFigures(heapStart, heapFirst, heapSecond, allocated, total - half, pause, gen2),
             starvation,
             clock.Elapsed);
     }
@@ -134,6 +141,7 @@ public sealed class SoakRun : IDisposable
         }
 
         Interlocked.Increment(ref _handled);
+        _credits.Release();
     }
 
     /// <summary>
@@ -153,6 +161,7 @@ public sealed class SoakRun : IDisposable
     {
         _tracerProvider.Dispose();
         _spans.Dispose();
+        _credits.Dispose();
     }
 
     private static long FullGcHeap()
@@ -192,6 +201,11 @@ public sealed class SoakRun : IDisposable
     private async Task SendOneAsync(int index, Func<int, string, Task> send)
     {
         // Each message is its own story: a new trace, with its own baggage member; both end with this method.
+        if (!await _credits.WaitAsync(SoakSettings.SettleTimeout(SoakSettings.MaxBacklog)).ConfigureAwait(false))
+        {
+            throw new TimeoutException($"{SoakSettings.MaxBacklog} {_transport} messages sent were not handled in time; handled {Interlocked.Read(ref _handled)}.");
+        }
+
         Activity.Current = null;
         using Activity root = Source.StartActivity("soak message", ActivityKind.Internal)
             ?? throw new InvalidOperationException("The soak's listener does not record its application spans.");
