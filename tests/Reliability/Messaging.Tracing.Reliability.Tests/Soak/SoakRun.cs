@@ -12,9 +12,9 @@ using OpenTelemetry.Trace;
 namespace Messaging.Tracing.Reliability.Tests.Soak;
 
 /// <summary>
-/// One transport's soak: after <see cref="Warmup"/> warm-up messages, produces <see cref="Messages"/> messages in two halves, each inside its own application span (a
-/// new trace) with its own baggage member, and checks every handler's context (<see cref="HandleAsync"/>) against the
-/// payload. Spans are listened by a real <see cref="ActivityListener"/> (<see cref="SoakSpanCounter"/>) and an
+/// One transport's soak: after <see cref="Warmup"/> warm-up messages, produces <see cref="Messages"/> messages in two
+/// halves, each inside its own application span (a new trace) with its own baggage member, and checks every handler's
+/// context (<see cref="HandleAsync"/>) against the payload. Spans are listened by a real <see cref="ActivityListener"/> (<see cref="SoakSpanCounter"/>) and an
 /// OpenTelemetry tracer provider with a batch exporter; memory is measured after a full GC at the end of each half and the
 /// thread pool is probed throughout. The transport test supplies the send and runs its consumers.
 /// </summary>
@@ -148,6 +148,11 @@ public sealed class SoakRun : IDisposable
     /// Checks, on the consumer's side of a traced wrapper (before or after it), that no span and no baggage is current:
     /// the consumers of a soak run without an ambient context, so anything there leaked from a handler.
     /// </summary>
+    /// <remarks>The wrappers are async methods, and the runtime restores the caller's execution context when an async
+    /// method returns, so a span or baggage they leave current cannot reach this check through <c>Activity.Current</c>; it
+    /// guards the synchronous paths (the Kafka consume loop, RabbitMQ.Client's dispatcher, MassTransit's pipe) and any
+    /// wrapper that is not async. A context leaking from one message to the next on the same flow shows in the handler
+    /// instead: under FollowsFrom it would become the next process span's parent (<see cref="SoakCheck.WrongParent"/>).</remarks>
     public void CheckAmbientClean()
     {
         if (Activity.Current is not null || Baggage.Current.Count != 0)
