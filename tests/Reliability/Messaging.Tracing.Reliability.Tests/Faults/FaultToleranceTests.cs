@@ -20,8 +20,11 @@ namespace Messaging.Tracing.Reliability.Tests.Faults;
 public sealed class FaultToleranceTests(ITestOutputHelper output, KafkaCluster kafka, RabbitMqBroker rabbitMq, RedisBroker redis)
     : IClassFixture<KafkaCluster>, IClassFixture<RabbitMqBroker>, IClassFixture<RedisBroker>
 {
-    /// <summary>How long one run may take to deliver everything.</summary>
-    public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>Gets how many messages each (transport, fault) case sends.</summary>
+    public static int MessagesPerCase => SoakMessages.Count(CiMessages, LongRunDivisor);
+
+    /// <summary>Gets how long one run may take to deliver everything: 30 s for the CI slice, more in proportion for the long run.</summary>
+    public static TimeSpan RunTimeout => SoakMessages.Budget(TimeSpan.FromSeconds(30), MessagesPerCase, CiMessages);
 
     /// <summary>Messages per (transport, fault) in the CI slice; the long run gives each a tenth of MESSAGING_TRACING_SOAK_MESSAGES.</summary>
     private const int CiMessages = 100;
@@ -48,7 +51,7 @@ public sealed class FaultToleranceTests(ITestOutputHelper output, KafkaCluster k
     public async Task A_fault_in_the_instrumentation_never_stops_a_message(string transport, FaultKind kind)
     {
         IFaultDriver driver = Driver(transport);
-        int count = SoakMessages.Count(CiMessages, LongRunDivisor);
+        int count = MessagesPerCase;
         IReadOnlyList<TestMessage> messages = TestMessage.Create("m", count);
         string poisonId = messages[count / 2].Id;
         using var diagnostics = new DiagnosticsRecorder();

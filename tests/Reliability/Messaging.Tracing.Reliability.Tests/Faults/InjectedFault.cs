@@ -16,6 +16,9 @@ public sealed class InjectedFault : IDisposable
     /// <summary>Exporter queue of the blocking case: small, so it fills after a few messages and spans are dropped.</summary>
     private const int BlockedQueueSize = 16;
 
+    /// <summary>How long the batch processor may take to hand the primer span to the blocking exporter.</summary>
+    private static readonly TimeSpan BlockTimeout = TimeSpan.FromSeconds(10);
+
     private readonly TracerProvider? _provider;
     private readonly ActivityListener? _listener;
     private readonly ThrowingExporter? _throwingExporter;
@@ -73,6 +76,19 @@ public sealed class InjectedFault : IDisposable
         }
 
         _provider = builder?.Build();
+        if (_blockingExporter is not null)
+        {
+            // Block the exporter before the first message: everything the test sends then flows past a stuck exporter.
+            using (var primer = new ActivitySource(MessagingActivitySource.Name))
+            {
+                primer.StartActivity("primer")?.Stop();
+            }
+
+            if (!SpinWait.SpinUntil(() => _blockingExporter.Calls > 0, BlockTimeout))
+            {
+                throw new TimeoutException($"the batch processor did not call the exporter within {BlockTimeout.TotalSeconds:0} s");
+            }
+        }
     }
 
     /// <summary>Gets the fault.</summary>

@@ -48,12 +48,13 @@ public sealed class MassTransitFaultDriver(RabbitMqBroker? rabbitMq) : IFaultDri
         {
             string address = rabbitMq is null ? $"queue:{queue}" : $"queue:{queue}?durable=false&autodelete=true";
             ISendEndpoint endpoint = await bus.GetSendEndpoint(new Uri(address));
+            using var sending = new CancellationTokenSource(FaultToleranceTests.RunTimeout);
             for (int start = 0; start < messages.Count; start += InFlight)
             {
                 var sends = new List<Task>(InFlight);
                 for (int i = start; i < Math.Min(messages.Count, start + InFlight); i++)
                 {
-                    sends.Add(endpoint.Send(new FaultProbe(messages[i].Id, messages[i].Payload)));
+                    sends.Add(endpoint.Send(new FaultProbe(messages[i].Id, messages[i].Payload), sending.Token));
                 }
 
                 await Task.WhenAll(sends);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using Messaging.Tracing.Brokers;
 using Messaging.Tracing.RabbitMQ;
@@ -21,9 +22,10 @@ public sealed class RabbitMqFaultDriver(RabbitMqBroker broker) : IFaultDriver
     {
         var options = new RabbitMqTracingOptions { ExchangeFilter = fault.Filter, QueueFilter = fault.Filter };
         string queue = broker.UniqueName("faults");
+        using var cancel = new CancellationTokenSource(FaultToleranceTests.RunTimeout);
         await using IChannel publisher = await broker.Connection.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        await publisher.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false);
+        await publisher.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, cancellationToken: cancel.Token);
         try
         {
             var run = new FaultRun();
@@ -44,12 +46,12 @@ public sealed class RabbitMqFaultDriver(RabbitMqBroker broker) : IFaultDriver
             {
                 await consuming.BasicAckAsync(delivery.DeliveryTag, multiple: false, ct);
                 run.Handle(delivery.BasicProperties.MessageId!, delivery.Body.ToArray(), poisonId);
-            }, fault.Tracer, options);
+            }, fault.Tracer, options, cancel.Token);
 
             foreach (TestMessage message in messages)
             {
                 var properties = new BasicProperties { MessageId = message.Id, Headers = new Dictionary<string, object?>() };
-                await publisher.BasicPublishTracedAsync(string.Empty, queue, mandatory: true, properties, message.Payload, fault.Tracer, options);
+                await publisher.BasicPublishTracedAsync(string.Empty, queue, mandatory: true, properties, message.Payload, fault.Tracer, options, cancel.Token);
             }
 
             await Wait.UntilAsync(() => run.Received.Count == messages.Count && run.ApplicationFaultsSurfaced > 0, FaultToleranceTests.RunTimeout, $"{messages.Count} messages on {queue}");
@@ -57,7 +59,8 @@ public sealed class RabbitMqFaultDriver(RabbitMqBroker broker) : IFaultDriver
         }
         finally
         {
-            await publisher.QueueDeleteAsync(queue);
+            using var deleting = new CancellationTokenSource(FaultToleranceTests.RunTimeout);
+            await publisher.QueueDeleteAsync(queue, cancellationToken: deleting.Token);
         }
     }
 }

@@ -45,12 +45,14 @@ public sealed class KafkaConsumerCrashTests(ITestOutputHelper output, KafkaClust
     /// <summary>Produce requests in flight at once.</summary>
     private const int InFlight = 200;
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    /// <summary>The deadline of the CI slice; the long run's grows with its message count.</summary>
+    private static readonly TimeSpan CiTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task A_consumer_that_dies_mid_stream_is_replaced_without_losing_a_message()
     {
         int count = SoakMessages.Count(CiMessages);
+        TimeSpan timeout = SoakMessages.Budget(CiTimeout, count, CiMessages);
         int crashAfter = (count / 3) + (CommitEvery / 2) + 3;
         using var collector = new SpanCollector();
         string topic = cluster.UniqueTopic("crash");
@@ -80,7 +82,7 @@ public sealed class KafkaConsumerCrashTests(ITestOutputHelper output, KafkaClust
             while (processedByFirst < crashAfter)
             {
                 ConsumeResult<string, string>? result = await first.ConsumeAndProcessAsync(TimeSpan.FromMilliseconds(250), (r, _) => Handle(r, handled, processSpans));
-                Assert.True(stopwatch.Elapsed < Timeout, $"the first consumer processed only {processedByFirst} messages");
+                Assert.True(stopwatch.Elapsed < timeout, $"the first consumer processed only {processedByFirst} messages");
                 if (result is null)
                 {
                     continue;
@@ -109,7 +111,7 @@ public sealed class KafkaConsumerCrashTests(ITestOutputHelper output, KafkaClust
             int sinceCommit = 0;
             while (handled.Count < count || !producing.IsCompleted)
             {
-                Assert.True(stopwatch.Elapsed < Timeout, $"after the crash only {handled.Count} of {count} messages were handled");
+                Assert.True(stopwatch.Elapsed < timeout, $"after the crash only {handled.Count} of {count} messages were handled");
                 ConsumeResult<string, string>? result = await second.ConsumeAndProcessAsync(TimeSpan.FromMilliseconds(250), (r, _) => Handle(r, handled, processSpans));
                 if (result is null)
                 {
@@ -136,7 +138,7 @@ public sealed class KafkaConsumerCrashTests(ITestOutputHelper output, KafkaClust
         int lost = Enumerable.Range(0, count).Count(i => !handled.ContainsKey(Id(i)));
 
         // Every process span follows from the producer span of its own message.
-        IReadOnlyList<Activity> spans = await collector.WaitForAsync(s => s.Count(a => a.Kind == ActivityKind.Producer) >= count, Timeout);
+        IReadOnlyList<Activity> spans = await collector.WaitForAsync(s => s.Count(a => a.Kind == ActivityKind.Producer) >= count, timeout);
         Dictionary<string, Activity[]> producers = spans.Where(a => a.Kind == ActivityKind.Producer)
             .GroupBy(a => (string)a.GetTagItem(KafkaAttributes.MessageKey)!)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);

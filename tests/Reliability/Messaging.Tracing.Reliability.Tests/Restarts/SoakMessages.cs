@@ -29,4 +29,11 @@ public static class SoakMessages
     /// <param name="divisor">For tests run many times per transport (one per fault kind), the share of the long run each gets.</param>
     /// <returns>The message count.</returns>
     public static int Count(int ciSlice, int divisor = 1) => Configured is { } count ? Math.Max(1, count / divisor) : ciSlice;
+
+    /// <summary>A deadline for <paramref name="count"/> messages: <paramref name="ciBudget"/>, grown in proportion when the long run sends more than the CI slice.</summary>
+    /// <param name="ciBudget">The deadline for the CI slice.</param>
+    /// <param name="count">Messages this run sends.</param>
+    /// <param name="ciCount">Messages of the CI slice.</param>
+    /// <returns>The deadline.</returns>
+    public static TimeSpan Budget(TimeSpan ciBudget, int count, int ciCount) => ciBudget * Math.Max(1.0, (double)count / ciCount);
 }
