@@ -60,7 +60,8 @@ public sealed class FaultToleranceTests(ITestOutputHelper output, KafkaCluster k
         int injected;
         using (InjectedFault fault = InjectedFault.Install(kind))
         {
-            run = await driver.RunAsync(fault, messages, poisonId);
+            // Every wait inside is bounded; this bounds the run as a whole too, so a stuck transport fails the case instead of the test run.
+            run = await driver.RunAsync(fault, messages, poisonId).WaitAsync(RunTimeout * 2);
             fault.Flush();
             injected = fault.Injected;
             if (fault.ReportedByUs)

@@ -137,7 +137,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output, RedisServer serv
         TimeSpan restartTime = await restart!;
         await Wait.UntilAsync(() => handled.Count == count, timeout - stopwatch.Elapsed, $"{count} entries handled (have {handled.Count})");
         await stopping.CancelAsync();
-        await consumerLoop;
+        await consumerLoop.WaitAsync(timeout);
 
         int handlerRuns = handled.Values.Sum();
         int lost = Enumerable.Range(0, count).Count(i => !handled.ContainsKey(Id(i)));
