@@ -33,8 +33,8 @@ public sealed class MassTransitRabbitMqRestartTests(ITestOutputHelper output, Ra
     /// <summary>Messages in the CI slice.</summary>
     private const int CiMessages = 1_000;
 
-    /// <summary>Send attempts per message before the producer gives up (with <see cref="RetryInterval"/>: ≥ 30 s of outage).</summary>
-    private const int SendRetries = 150;
+    /// <summary>Send attempts per message; the producer also gives up at the test's deadline or when the node fails to come back.</summary>
+    private const int SendRetries = 100;
 
     /// <summary>Deliveries the consumer holds unacknowledged at once.</summary>
     private const int Prefetch = 32;
@@ -106,6 +106,9 @@ public sealed class MassTransitRabbitMqRestartTests(ITestOutputHelper output, Ra
         {
             ISendEndpoint endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
             IRetryPolicy retry = Retry.Interval(SendRetries, RetryInterval);
+
+            // Retries end at the deadline, or at once when the node does not come back (its start failed).
+            using var giveUp = new CancellationTokenSource(timeout);
             for (int i = 0; i < count; i++)
             {
                 if (i == restartAt)
@@ -114,6 +117,7 @@ public sealed class MassTransitRabbitMqRestartTests(ITestOutputHelper output, Ra
                     await node.StopAsync();
                     stopTook = stopwatch.Elapsed - stoppedAt;
                     restart = node.StartAsync();
+                    _ = restart.ContinueWith(_ => giveUp.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 }
 
                 var message = new OrderRecorded(Id(i), "payload " + Id(i));
@@ -121,18 +125,19 @@ public sealed class MassTransitRabbitMqRestartTests(ITestOutputHelper output, Ra
                     async () =>
                     {
                         Interlocked.Increment(ref attempts);
-                        using var attempt = new CancellationTokenSource(AttemptTimeout);
+                        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(giveUp.Token);
+                        attempt.CancelAfter(AttemptTimeout);
                         try
                         {
                             await endpoint.Send(message, attempt.Token);
                         }
-                        catch (OperationCanceledException ex) when (attempt.IsCancellationRequested)
+                        catch (OperationCanceledException ex) when (attempt.IsCancellationRequested && !giveUp.IsCancellationRequested)
                         {
                             // The retry policy does not retry cancellations: an attempt that timed out is a failed attempt.
                             throw new TimeoutException($"sending {message.Id} took longer than {AttemptTimeout.TotalSeconds:0} s", ex);
                         }
                     },
-                    CancellationToken.None);
+                    giveUp.Token);
                 if (i >= restartAt)
                 {
                     firstSendAfterRestart ??= stopwatch.Elapsed;
@@ -161,13 +166,19 @@ public sealed class MassTransitRabbitMqRestartTests(ITestOutputHelper output, Ra
         }
         finally
         {
-            if (restart is not null)
+            try
             {
-                await restart;
+                // A node that failed to come back is the reason to report, rather than the sends it cancelled.
+                if (restart is not null)
+                {
+                    await restart;
+                }
             }
-
-            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await bus.StopAsync(stopping.Token);
+            finally
+            {
+                using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await bus.StopAsync(stopping.Token);
+            }
         }
     }
 
