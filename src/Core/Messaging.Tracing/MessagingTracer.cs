@@ -46,7 +46,7 @@ public sealed class MessagingTracer
     /// <returns>The span, or <see langword="null"/> when nothing listens.</returns>
     public Activity? StartProducer(in MessagingOperation operation, object? message = null)
     {
-        Activity? activity = MessagingActivitySource.Source.StartActivity(SpanNames.For(operation), operation.Kind);
+        Activity? activity = StartSpan(SpanNames.For(operation), operation.Kind, parent: default, links: null);
         Describe(activity, operation, message, _options.EnrichProducerSpan, nameof(MessagingTracingOptions.EnrichProducerSpan));
         return activity;
     }
@@ -179,7 +179,7 @@ public sealed class MessagingTracer
         }
 
         string name = SpanNames.For(operation);
-        Activity? activity = MessagingActivitySource.Source.StartActivity(name, operation.Kind, parent, tags: null, links);
+        Activity? activity = StartSpan(name, operation.Kind, parent, links);
         if (activity is null && IsValid(parent))
         {
             activity = StartCarrierOnly(name, parent);
@@ -197,6 +197,26 @@ public sealed class MessagingTracer
         }
 
         return new ProcessScope(activity, previous, previousBaggage);
+    }
+
+    /// <summary>
+    /// Starts a span of the library's source. An <see cref="ActivityListener"/> (an OpenTelemetry processor's
+    /// <c>OnStart</c>) that throws makes <see cref="Activity.Start"/> throw after it has made the new span current:
+    /// the fault is reported, <see cref="Activity.Current"/> is put back and the message goes on without a span.
+    /// </summary>
+    private static Activity? StartSpan(string name, ActivityKind kind, ActivityContext parent, IEnumerable<ActivityLink>? links)
+    {
+        Activity? current = Activity.Current;
+        try
+        {
+            return MessagingActivitySource.Source.StartActivity(name, kind, parent, tags: null, links);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Activity.Current = current;
+            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(MessagingTracer), ex);
+            return null;
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using Messaging.Tracing.Diagnostics;
 
 namespace Messaging.Tracing.Kafka;
 
@@ -33,7 +34,24 @@ public sealed class KafkaTracingOptions
     /// </summary>
     public string? ClientId { get; set; }
 
-    internal bool Traces(string topic) => TopicFilter is null || TopicFilter(topic);
+    /// <summary>Whether <paramref name="topic"/> is traced. A filter that throws is reported and tracing goes on.</summary>
+    internal bool Traces(string topic)
+    {
+        if (TopicFilter is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return TopicFilter(topic);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.CallbackFailed(nameof(TopicFilter), ex);
+            return true;
+        }
+    }
 
     internal KafkaTracingOptions Clone() => (KafkaTracingOptions)MemberwiseClone();
 }

@@ -156,7 +156,7 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
 
     private async Task<DeliveryResult<TKey, TValue>> ProduceTracedAsync(TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken)
     {
-        using Activity? span = StartSend(topicPartition.Topic, message);
+        Activity? span = StartSend(topicPartition.Topic, message);
         try
         {
             DeliveryResult<TKey, TValue> result = await _inner.ProduceAsync(topicPartition, WithTraceHeaders(message, span), cancellationToken).ConfigureAwait(false);
@@ -167,6 +167,11 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
         {
             KafkaSpanTags.SetError(span, ex);
             throw;
+        }
+        finally
+        {
+            // Stopped here rather than by `using`: a listener that throws on stop must not fail a message that went.
+            span.StopReportingFaults();
         }
     }
 

@@ -166,9 +166,20 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
 
     private MessageRelationship RelationshipOf(ConsumeContext context)
     {
-        if (_options.RelationshipSelector?.Invoke(context) is { } chosen)
+        if (_options.RelationshipSelector is { } selector)
         {
-            return chosen;
+            try
+            {
+                if (selector(context) is { } chosen)
+                {
+                    return chosen;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The message is still traced, with the relationship it would have had without a selector.
+                MessagingTracingEventSource.Log.CallbackFailed(nameof(MassTransitTracingOptions.RelationshipSelector), ex);
+            }
         }
 
         return context.RequestId.HasValue

@@ -38,7 +38,7 @@ internal static class RabbitMqPublishing
         // When RabbitMQ.Client's publisher source is listened, BasicPublishAsync starts its own publish span and writes
         // that span's context over traceparent: it is the one producer span. Ours would be a second one, and the wire
         // would not carry it.
-        using Activity? span = RabbitMqClientInstrumentation.PublisherIsListened
+        Activity? span = RabbitMqClientInstrumentation.PublisherIsListened
             ? null
             : StartPublish(tracer, exchange, routingKey, traced, body.Length, options?.ClientId);
 
@@ -53,6 +53,11 @@ internal static class RabbitMqPublishing
         {
             span.RecordMessagingException(ex);
             throw;
+        }
+        finally
+        {
+            // Stopped here rather than by `using`: a listener that throws on stop must not fail a message that went.
+            span.StopReportingFaults();
         }
     }
 
@@ -118,7 +123,7 @@ internal static class RabbitMqPublishing
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             MessagingTracingEventSource.Log.InstrumentationFailed(nameof(RabbitMqPublishing), ex);
-            span?.Dispose();
+            span.StopReportingFaults();
             return null;
         }
     }

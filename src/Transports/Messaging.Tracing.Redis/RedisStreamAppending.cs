@@ -31,7 +31,7 @@ internal static class RedisStreamAppending
             return await XAddAsync(database, stream, fields, maxLength, useApproximateMaxLength).ConfigureAwait(false);
         }
 
-        using Activity? span = StartSend(tracer, streamName, fields, options?.ClientId);
+        Activity? span = StartSend(tracer, streamName, fields, options?.ClientId);
         IReadOnlyList<StreamField> sent = WithTraceFields(tracer, span, fields) ?? fields;
         try
         {
@@ -47,6 +47,11 @@ internal static class RedisStreamAppending
         {
             span.RecordMessagingException(ex);
             throw;
+        }
+        finally
+        {
+            // Stopped here rather than by `using`: a listener that throws on stop must not fail a message that went.
+            span.StopReportingFaults();
         }
     }
 
@@ -121,7 +126,7 @@ internal static class RedisStreamAppending
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             MessagingTracingEventSource.Log.InstrumentationFailed(nameof(RedisStreamAppending), ex);
-            span?.Dispose();
+            span.StopReportingFaults();
             return null;
         }
     }

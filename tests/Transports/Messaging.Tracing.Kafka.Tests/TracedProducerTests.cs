@@ -132,6 +132,28 @@ public class TracedProducerTests(KafkaCluster cluster)
     }
 
     [Fact]
+    public async Task A_topic_filter_that_throws_neither_fails_the_send_nor_the_consume_and_both_stay_traced()
+    {
+        using var collector = new SpanCollector();
+        var throwing = new KafkaTracingOptions { TopicFilter = _ => throw new InvalidOperationException("filter fault") };
+        using KafkaTestTopic topic = await KafkaTestTopic.CreateAsync(cluster, consumerOptions: throwing, producerOptions: throwing);
+
+        await topic.Producer.ProduceAsync(topic.Name, new Message<string, string> { Key = "k", Value = "v" });
+        string? handled = null;
+        await topic.ProcessNextAsync((result, _) =>
+        {
+            handled = result.Message.Value;
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal("v", handled);
+        await TraceAssert.ShapeAsync(collector, $"""
+            send {topic.Name} (producer)
+            └┄┄ process {topic.Name} (consumer)
+            """, spanCount: 2, KafkaTestTopic.Timeout);
+    }
+
+    [Fact]
     public async Task A_tombstone_is_marked_and_non_string_keys_are_not_recorded()
     {
         using var collector = new SpanCollector();

@@ -36,6 +36,29 @@ public class MassTransitInMemoryTests
     }
 
     [Fact]
+    public async Task A_relationship_selector_that_throws_leaves_the_message_traced_with_the_default_relationship()
+    {
+        using var collector = new SpanCollector();
+        await using TestBus bus = await TestBus.StartInMemoryAsync(new BusSetup
+        {
+            Options = o => o.RelationshipSelector = _ => throw new InvalidOperationException("selector fault"),
+        });
+
+        using (collector.StartRootSpan("request"))
+        {
+            await bus.Bus.Publish(new OrderPlaced("o-selector"));
+        }
+
+        HandlerCall call = Assert.Single(await bus.Probe.WaitForCallsAsync(1, TestBus.Timeout));
+        await TraceAssert.ShapeAsync(collector, $"""
+            request (internal)
+            └── publish urn:message:Messaging.Tracing.MassTransit.Tests:OrderPlaced (producer)
+                └┄┄ process {bus.EndpointOf<OrderPlacedConsumer>()} (consumer)
+            """, spanCount: 3, TestBus.Timeout);
+        Assert.Same(collector.Spans.Single(s => s.Kind == ActivityKind.Consumer), call.Activity);
+    }
+
+    [Fact]
     public async Task A_sent_command_carries_baggage_and_restores_the_consumers_context()
     {
         using var collector = new SpanCollector();

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using Messaging.Tracing.Diagnostics;
 
 namespace Messaging.Tracing.Spans;
 
@@ -38,10 +39,39 @@ public static class MessagingSpanExtensions
     {
         ArgumentNullException.ThrowIfNull(activity);
         Activity? current = Activity.Current;
-        activity.Stop();
+        activity.StopReportingFaults();
         if (current != activity)
         {
             Activity.Current = current;
+        }
+    }
+
+    /// <summary>
+    /// Stops a span; an <see cref="ActivityListener"/> (an OpenTelemetry processor's <c>OnEnd</c>) that throws is
+    /// reported through <see cref="MessagingTracingEventSource.InstrumentationFailed(string, Exception)"/> instead of failing the message,
+    /// and <see cref="Activity.Current"/> is moved off the span as <see cref="Activity.Stop"/> would have done.
+    /// </summary>
+    /// <param name="activity">The span; nothing happens when <see langword="null"/>.</param>
+    public static void StopReportingFaults(this Activity? activity)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        try
+        {
+            activity.Stop();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Activity.Stop notifies the listeners before it restores the previous span.
+            if (Activity.Current == activity)
+            {
+                Activity.Current = activity.Parent;
+            }
+
+            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(Activity.Stop), ex);
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class ProcessScope : IDisposable
         }
 
         _disposed = true;
-        Activity?.Stop();
+        Activity?.StopReportingFaults();
         Activity.Current = _previousActivity;
 
         // As when the scope opened: a write only when there is baggage to restore or to clear.
