@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
@@ -19,6 +20,8 @@ public class BaggageCodecProperties(ITestOutputHelper output)
 
     // tchar of RFC 9110 §5.6.2.
     private const string TokenCharacters = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    private static readonly SearchValues<char> Token = SearchValues.Create(TokenCharacters);
 
     /// <summary>Members as a caller may hand them to the writer: valid ones, keys that are not tokens, any values, repeats.</summary>
     private static readonly Gen<KeyValuePair<string, string>[]> AnyMembers =
@@ -45,11 +48,14 @@ public class BaggageCodecProperties(ITestOutputHelper output)
             byte[] utf8 = Encoding.UTF8.GetBytes(value);
             Baggage fromBytes = BaggageCodec.Parse(utf8);
             AssertParsed(fromChars);
-            AssertParsed(fromBytes);
             if (utf8.Length <= BaggageCodec.MaxLength || Ascii.IsValid(value))
             {
                 // The same members are read when nothing depends on where the byte and character offsets part.
                 Assert.Equal(Sorted(fromChars), Sorted(fromBytes));
+            }
+            else
+            {
+                AssertParsed(fromBytes);
             }
         });
     }
@@ -242,7 +248,7 @@ public class BaggageCodecProperties(ITestOutputHelper output)
     private static List<KeyValuePair<string, string>> Sorted(IEnumerable<KeyValuePair<string, string>> members) =>
         [.. members.OrderBy(m => m.Key, StringComparer.Ordinal)];
 
-    private static bool IsToken(string key) => key.Length > 0 && key.All(c => TokenCharacters.Contains(c, StringComparison.Ordinal));
+    private static bool IsToken(string key) => key.Length > 0 && !key.AsSpan().ContainsAnyExcept(Token);
 
     private static bool IsOctet(byte c) => c is 0x21 or (>= 0x23 and <= 0x2B) or (>= 0x2D and <= 0x3A) or (>= 0x3C and <= 0x5B) or (>= 0x5D and <= 0x7E);
 

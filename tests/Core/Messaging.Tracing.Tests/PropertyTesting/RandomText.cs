@@ -59,6 +59,27 @@ internal static class RandomText
             }
         }));
 
+    /// <summary>Well-formed strings of any Unicode scalar values (no lone surrogates): ASCII, accents, CJK, emoji.</summary>
+    public static Gen<string> AnyScalars(Gen<int> length) =>
+        length.Zip(Seed).Select(t =>
+        {
+            var random = new Random(t.Item2);
+            var text = new System.Text.StringBuilder(2 * t.Item1);
+            for (int i = 0; i < t.Item1; i++)
+            {
+                int scalar = random.Next(4) switch
+                {
+                    0 => random.Next(0x80),
+                    1 => random.Next(0x80, 0x800),
+                    2 => random.Next(0x800, 0xD800),
+                    _ => random.Next(0x10000, 0x110000),
+                };
+                text.Append(char.ConvertFromUtf32(scalar));
+            }
+
+            return text.ToString();
+        });
+
     /// <summary>Any bytes.</summary>
     public static Gen<byte[]> AnyBytes(Gen<int> length) =>
         length.Zip(Seed).Select(t =>

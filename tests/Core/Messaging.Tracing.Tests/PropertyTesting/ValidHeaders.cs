@@ -78,15 +78,14 @@ internal static class ValidHeaders
 
     /// <summary>A baggage value: well-formed unicode of any kind, from plain ASCII to emoji, sometimes long.</summary>
     public static Gen<string> BaggageValue { get; } = Gen.Frequency(
-        (4, RandomText.Of(PrintableAscii, RandomText.ShortOrLong(300))),
-        (2, ShortOrLong(Gen.Elements("a", " ", "%", ",", ";", "=", "\"", "\\", "+", "\u00e9", "\u20ac", "\U0001F600", "\u0000", "\r\n"), 60)
-            .Select(s => s)),
-        (1, Gen.Choose(1, 9000).Select(n => new string('v', n))),
-        (1, Gen.ArrayOf(Gen.Choose(0, 0x10FFFF).Where(c => c is < 0xD800 or > 0xDFFF).Select(char.ConvertFromUtf32)).Select(string.Concat)));
+        (12, RandomText.Of(PrintableAscii, RandomText.ShortOrLong(300))),
+        (4, ShortOrLong(Gen.Elements("a", " ", "%", ",", ";", "=", "\"", "\\", "+", "\u00e9", "\u20ac", "\U0001F600", "\u0000", "\r\n"), 60)),
+        (3, RandomText.AnyScalars(RandomText.ShortOrLong(100))),
+        (1, Gen.Choose(1, 9000).Select(n => new string('v', n))));
 
     /// <summary>Valid baggage members (unique keys): usually a few, sometimes more than the codec carries.</summary>
     public static Gen<KeyValuePair<string, string>[]> BaggageMembers { get; } =
-        from count in Gen.Frequency((8, Gen.Choose(0, 8)), (2, Gen.Choose(9, 64)), (1, Gen.Choose(150, 260)))
+        from count in Gen.Frequency((24, Gen.Choose(0, 8)), (6, Gen.Choose(9, 64)), (1, Gen.Choose(150, 260)))
         from members in Gen.ArrayOf(BaggageKey.Zip(BaggageValue, (k, v) => new KeyValuePair<string, string>(k, v)), count)
         select members.DistinctBy(m => m.Key, StringComparer.Ordinal).ToArray();
 
