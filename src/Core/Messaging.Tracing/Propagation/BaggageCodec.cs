@@ -123,13 +123,15 @@ public static class BaggageCodec
             int length = 0;
             int position = 0;
 
-            // Members that start past MaxLength cannot be carried; stop there so hostile input costs little.
-            while (position < value.Length && position <= MaxLength && items.Count < MaxMembers)
+            // Members that start past MaxLength cannot be carried; stop there so hostile input costs little. Past
+            // MaxMembers keys, a later value of a key already read still wins (the last value wins, at the limit too).
+            while (position < value.Length && position <= MaxLength)
             {
                 int comma = value[position..].IndexOf(T.CreateTruncating(','));
                 int end = comma < 0 ? value.Length : position + comma;
                 if (TryParseMember(value[position..end], out string? key, out string? item, out int size)
                     && length + size + (length > 0 ? 1 : 0) <= MaxLength
+                    && (items.Count < MaxMembers || items.ContainsKey(key))
                     && (keyFilter is null || Accepts(keyFilter, key)))
                 {
                     items[key] = item;
