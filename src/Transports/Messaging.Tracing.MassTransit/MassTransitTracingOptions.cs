@@ -27,6 +27,21 @@ public sealed class MassTransitTracingOptions
     /// <summary>Gets or sets whether incoming context is trusted; the tracer's setting when null.</summary>
     public bool? TrustIncomingContext { get; set; }
 
+    /// <summary>
+    /// Gets or sets a per-message trust decision, consulted first: return <see langword="false"/> for messages whose
+    /// context must not be continued (by receive endpoint, message type, header, …), <see langword="true"/> to trust
+    /// them, or null to fall back to <see cref="TrustIncomingContext"/>. An untrusted message's process span is a new
+    /// root (linked to the sender when <see cref="MessagingTracingOptions.LinkUntrustedContext"/> is set) and its
+    /// baggage is dropped. A selector that throws is reported through self-diagnostics and the message is not trusted.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// cfg.UseMessagingTracing(context, o => o.TrustSelector = c =>
+    ///     c.ReceiveContext.InputAddress.AbsolutePath.EndsWith("/partner-orders", StringComparison.Ordinal) ? false : null);
+    /// </code>
+    /// </example>
+    public Func<ConsumeContext, bool?>? TrustSelector { get; set; }
+
     internal void Validate()
     {
         if (Relationship is { } relationship && !Enum.IsDefined(relationship))

@@ -48,11 +48,13 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
         Activity? current = Activity.Current;
         PropagationContext incoming = default;
         MessageRelationship relationship = MessageRelationship.FollowsFrom;
+        bool trusted = false;
         bool started = false;
         try
         {
             incoming = ExtractIncoming(context);
             relationship = RelationshipOf(context);
+            trusted = TrustOf(context);
             started = true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -64,13 +66,13 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
         {
             await next.Send(context).ConfigureAwait(false);
         }
-        else if (IsBridgeable(current, incoming, relationship))
+        else if (IsBridgeable(current, incoming, relationship, trusted))
         {
             await BridgeAsync(current!, incoming, relationship, context, next).ConfigureAwait(false);
         }
         else
         {
-            await ProcessAsync(current, incoming, relationship, context, next).ConfigureAwait(false);
+            await ProcessAsync(current, incoming, relationship, trusted, context, next).ConfigureAwait(false);
         }
     }
 
@@ -93,11 +95,9 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
                 receive.AddLink(FollowsFromLink.To(incoming.ActivityContext));
             }
 
+            // Only a trusted message is bridged: its baggage is the handler's.
             Describe(receive, context);
-            if (_options.TrustIncomingContext ?? _tracer.Options.TrustIncomingContext)
-            {
-                Baggage.Current = incoming.Baggage;
-            }
+            Baggage.Current = incoming.Baggage;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -114,7 +114,7 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
         }
     }
 
-    private async Task ProcessAsync(Activity? current, PropagationContext incoming, MessageRelationship relationship, ConsumeContext context, IPipe<ConsumeContext> next)
+    private async Task ProcessAsync(Activity? current, PropagationContext incoming, MessageRelationship relationship, bool trusted, ConsumeContext context, IPipe<ConsumeContext> next)
     {
         ProcessScope? scope = null;
         try
@@ -124,7 +124,7 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
                 Activity.Current = null;
             }
 
-            scope = _tracer.StartProcess(incoming, MassTransitOperations.Process(context.ReceiveContext.InputAddress), relationship, _options.TrustIncomingContext, context);
+            scope = _tracer.StartProcess(incoming, MassTransitOperations.Process(context.ReceiveContext.InputAddress), relationship, trusted, context);
             Describe(scope.Activity, context);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -187,12 +187,38 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
             : _options.Relationship ?? _tracer.Options.DefaultRelationship;
     }
 
-    /// <summary>MassTransit's receive span already continues the producer's trace and a new trace is not asked for.</summary>
-    private bool IsBridgeable(Activity? current, PropagationContext incoming, MessageRelationship relationship) =>
+    /// <summary>
+    /// Whether the message's context is trusted: the <see cref="MassTransitTracingOptions.TrustSelector"/>'s answer (a
+    /// selector that throws trusts nothing), else <see cref="MassTransitTracingOptions.TrustIncomingContext"/>, else the
+    /// tracer's setting.
+    /// </summary>
+    private bool TrustOf(ConsumeContext context)
+    {
+        if (_options.TrustSelector is { } selector)
+        {
+            try
+            {
+                if (selector(context) is { } chosen)
+                {
+                    return chosen;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                MessagingTracingEventSource.Log.CallbackFailed(nameof(MassTransitTracingOptions.TrustSelector), ex);
+                return false;
+            }
+        }
+
+        return _options.TrustIncomingContext ?? _tracer.Options.TrustIncomingContext;
+    }
+
+    /// <summary>MassTransit's receive span already continues the producer's trace, the sender is trusted and a new trace is not asked for.</summary>
+    private static bool IsBridgeable(Activity? current, PropagationContext incoming, MessageRelationship relationship, bool trusted) =>
         current is { Kind: ActivityKind.Consumer, IsStopped: false }
         && current.Source.Name == MassTransitAttributes.MassTransitSourceName
         && relationship != MessageRelationship.NewTrace
-        && (_options.TrustIncomingContext ?? _tracer.Options.TrustIncomingContext)
+        && trusted
         && (!IsValid(incoming.ActivityContext) || incoming.ActivityContext.TraceId == current.TraceId);
 
     /// <summary>Spans of the transport below the consumer, which are not the story's ambient span.</summary>

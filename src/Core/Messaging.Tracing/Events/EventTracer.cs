@@ -94,13 +94,28 @@ public sealed class EventTracer
     /// <param name="subscriber">The projection, process manager or subscription name.</param>
     /// <param name="delivery">Live or replay; replay (the safe choice) by default.</param>
     /// <param name="event">The event, passed to <see cref="MessagingTracingOptions.EnrichProcessSpan"/>.</param>
+    /// <param name="trusted">
+    /// Whether this subscriber trusts the stored context (events imported from another system may not);
+    /// <see cref="MessagingTracingOptions.TrustIncomingContext"/> when null. An untrusted event starts a new trace
+    /// (linked when <see cref="MessagingTracingOptions.LinkUntrustedContext"/> is set) without its baggage.
+    /// </param>
     /// <returns>The scope; dispose it when the handler ends, record a failure with <see cref="ProcessScope.RecordException"/>.</returns>
-    public ProcessScope StartHandling(IReadOnlyDictionary<string, string> metadata, string subscriber, EventDelivery delivery = EventDelivery.Replay, object? @event = null)
+    public ProcessScope StartHandling(
+        IReadOnlyDictionary<string, string> metadata,
+        string subscriber,
+        EventDelivery delivery = EventDelivery.Replay,
+        object? @event = null,
+        bool? trusted = null)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentException.ThrowIfNullOrEmpty(subscriber);
         MessageRelationship relationship = delivery == EventDelivery.Live ? MessageRelationship.FollowsFrom : MessageRelationship.NewTrace;
-        ProcessScope scope = _tracer.StartProcess(Read(metadata), new MessagingOperation(_system, MessagingOperationType.Process, ProcessOperation, subscriber), relationship, message: @event);
+        ProcessScope scope = _tracer.StartProcess(
+            Read(metadata),
+            new MessagingOperation(_system, MessagingOperationType.Process, ProcessOperation, subscriber),
+            relationship,
+            trusted,
+            @event);
         try
         {
             if (scope.Activity is { IsAllDataRequested: true } activity && ReadCorrelation(metadata).CorrelationId is { } correlationId)

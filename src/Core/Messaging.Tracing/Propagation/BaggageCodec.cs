@@ -138,8 +138,9 @@ public static class BaggageCodec
             int length = 0;
             int position = 0;
 
-            // Members that start past MaxLength cannot be carried; stop there so hostile input costs little.
-            while (position < value.Length && position <= MaxLength && items.Count < MaxMembers)
+            // Members that start past MaxLength cannot be carried; stop there so hostile input costs little. Past
+            // MaxMembers keys, a later value of a key already read still wins (the last value wins, at the limit too).
+            while (position < value.Length && position <= MaxLength)
             {
                 int comma = value[position..].IndexOf(T.CreateTruncating(','));
                 int end = comma < 0 ? value.Length : position + comma;
@@ -147,7 +148,7 @@ public static class BaggageCodec
                 {
                     complete &= IsBlank(value[position..end]);
                 }
-                else if (length + size + (length > 0 ? 1 : 0) > MaxLength)
+                else if (length + size + (length > 0 ? 1 : 0) > MaxLength || (items.Count >= MaxMembers && !items.ContainsKey(key)))
                 {
                     complete = false;
                 }
@@ -160,7 +161,7 @@ public static class BaggageCodec
                 position = end + 1;
             }
 
-            // Members left unread (past MaxMembers or MaxLength) are dropped too.
+            // Members left unread (past MaxLength) are dropped too.
             complete &= position >= value.Length || IsBlank(value[position..]);
 
             return items.Count == 0 ? default : Baggage.Create(items);

@@ -35,6 +35,11 @@ public class BaggageCodecTests
         { "a=1,k\u00e9=v,d=3", "a=1|d=3" },
         { ",,a=1,,", "a=1" },
         { string.Empty, "" },
+
+        // At MaxMembers keys a later value of a key already read still wins, and a new key is still dropped (found by
+        // BaggageCodecProperties / RepeatedValuesProperties: two joined headers with 180 keys between them).
+        { MaxMembersThen(",k000=new"), MaxMembersDescribed().Replace("k000=v0|", "k000=new|", StringComparison.Ordinal) },
+        { MaxMembersThen(",extra=1,k179=last"), MaxMembersDescribed().Replace("k179=v179", "k179=last", StringComparison.Ordinal) },
     };
 
     [Theory]
@@ -155,6 +160,12 @@ public class BaggageCodecTests
 
         return text.ToString();
     }
+
+    private static string MaxMembersThen(string tail) =>
+        string.Join(',', Enumerable.Range(0, BaggageCodec.MaxMembers).Select(i => $"k{i:D3}=v{i}")) + tail;
+
+    private static string MaxMembersDescribed() =>
+        string.Join('|', Enumerable.Range(0, BaggageCodec.MaxMembers).Select(i => $"k{i:D3}=v{i}"));
 
     private static string Describe(Baggage baggage) =>
         string.Join('|', baggage.GetBaggage().Select(p => $"{p.Key}={p.Value}"));
