@@ -41,7 +41,7 @@ internal static class HexEncoding
         0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
     ];
 
-    /// <summary>Decodes lower-case hex into <paramref name="destination"/>; false on any other character.</summary>
+    /// <summary>Decodes lower-case hex into <paramref name="destination"/>; false on any other character or on too short a source.</summary>
     /// <remarks>
     /// Characters and UTF-8 bytes are checked with a vectorized search for anything but a lower-case hex digit, then decoded
     /// by <c>Convert.FromHexString</c> (also vectorized) where the runtime has the span overloads (.NET 9 for characters,
@@ -50,6 +50,11 @@ internal static class HexEncoding
     public static bool TryDecodeLower<T>(ReadOnlySpan<T> source, Span<byte> destination)
         where T : unmanaged, IBinaryInteger<T>
     {
+        if (source.Length < 2 * destination.Length)
+        {
+            return false;
+        }
+
         source = source[..(2 * destination.Length)];
         if (destination.Length == 1)
         {
