@@ -106,33 +106,41 @@ public sealed class KafkaScenario : IThroughputScenario
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
-        var headers = new Headers { { "content-type", Encoding.ASCII.GetBytes("application/octet-stream") } };
-        Action<DeliveryReport<string, byte[]>> onDelivered = static report =>
+        // The consuming loop ends when `stop` is cancelled: cancelled on every way out, a failed run included.
+        RunResult result;
+        try
         {
-            if (report.Error.IsError)
+            var headers = new Headers { { "content-type", Encoding.ASCII.GetBytes("application/octet-stream") } };
+            Action<DeliveryReport<string, byte[]>> onDelivered = static report =>
             {
-                throw new InvalidOperationException($"Delivery failed: {report.Error.Reason}");
+                if (report.Error.IsError)
+                {
+                    throw new InvalidOperationException($"Delivery failed: {report.Error.Reason}");
+                }
+            };
+
+            // One message first, so metadata lookups and the first fetch are not part of the measurement.
+            producer.Produce(topic, new Message<string, byte[]> { Key = WarmUpKey, Value = _payload, Headers = headers }, onDelivered);
+            producer.Flush(FlushTimeout);
+            await warmedUp.Task.WaitAsync(cancellationToken);
+
+            var message = new Message<string, byte[]> { Key = "order", Value = _payload, Headers = headers };
+            meter.Start(session);
+            for (int i = 0; i < messages; i++)
+            {
+                producer.Produce(topic, message, onDelivered);
             }
-        };
 
-        // One message first, so metadata lookups and the first fetch are not part of the measurement.
-        producer.Produce(topic, new Message<string, byte[]> { Key = WarmUpKey, Value = _payload, Headers = headers }, onDelivered);
-        producer.Flush(FlushTimeout);
-        await warmedUp.Task.WaitAsync(cancellationToken);
-
-        var message = new Message<string, byte[]> { Key = "order", Value = _payload, Headers = headers };
-        meter.Start(session);
-        for (int i = 0; i < messages; i++)
+            producer.Flush(FlushTimeout);
+            await meter.AllHandled.WaitAsync(cancellationToken);
+            result = meter.Stop(session);
+        }
+        finally
         {
-            producer.Produce(topic, message, onDelivered);
+            await stop.CancelAsync();
+            await consuming;
         }
 
-        producer.Flush(FlushTimeout);
-        await meter.AllHandled.WaitAsync(cancellationToken);
-        RunResult result = meter.Stop(session);
-
-        await stop.CancelAsync();
-        await consuming;
         consumer.Close();
         return result;
     }

@@ -72,12 +72,18 @@ public sealed class RedisStreamsScenario : IThroughputScenario
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             meter.Start(session);
             Task reading = traced ? ReadTracedAsync(consumer, stream, meter, stop.Token) : ReadPlainAsync(consumer, stream, meter, stop.Token);
-            await AppendAllAsync(producer, stream, messages, traced);
-            await meter.AllHandled.WaitAsync(cancellationToken);
-            RunResult result = meter.Stop(session);
-            await stop.CancelAsync();
-            await reading;
-            return result;
+            try
+            {
+                await AppendAllAsync(producer, stream, messages, traced);
+                await meter.AllHandled.WaitAsync(cancellationToken);
+                return meter.Stop(session);
+            }
+            finally
+            {
+                // The reading loop ends when `stop` is cancelled: cancelled on every way out, a failed run included.
+                await stop.CancelAsync();
+                await reading;
+            }
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using Confluent.Kafka;
 using Messaging.Tracing.Propagation;
 
@@ -20,8 +19,7 @@ public sealed class KafkaHeadersCarrierAdapter : ICarrierAdapter<Headers>
     /// <inheritdoc/>
     public bool TryGet(Headers carrier, string key, out CarrierValue value)
     {
-        byte[]? found = null;
-        List<byte[]>? repeats = null;
+        var values = new RepeatedValuesBuilder();
         for (int i = 0; i < carrier.Count; i++)
         {
             IHeader header = carrier[i];
@@ -30,22 +28,10 @@ public sealed class KafkaHeadersCarrierAdapter : ICarrierAdapter<Headers>
                 continue;
             }
 
-            if (found is null)
-            {
-                found = bytes;
-            }
-            else
-            {
-                (repeats ??= [found]).Add(bytes);
-            }
+            values.Add(bytes);
         }
 
-        // Joined once, at the end: linear however often a hostile message repeats the key.
-        if (repeats is not null)
-        {
-            found = RepeatedValues.Join(repeats);
-        }
-
+        byte[]? found = values.ToValue();
         value = CarrierValue.FromBytes(found);
         return found is not null;
     }

@@ -41,8 +41,7 @@ public sealed class StreamFieldsCarrierAdapter : ICarrierAdapter<IList<StreamFie
         ArgumentNullException.ThrowIfNull(carrier);
         ArgumentNullException.ThrowIfNull(key);
         RedisValue name = FieldName(key);
-        byte[]? found = null;
-        List<byte[]>? repeats = null;
+        var values = new RepeatedValuesBuilder();
         for (int i = 0; i < carrier.Count; i++)
         {
             StreamField field = carrier[i];
@@ -52,22 +51,10 @@ public sealed class StreamFieldsCarrierAdapter : ICarrierAdapter<IList<StreamFie
             }
 
             byte[] bytes = (byte[])field.Value!;
-            if (found is null)
-            {
-                found = bytes;
-            }
-            else
-            {
-                (repeats ??= [found]).Add(bytes);
-            }
+            values.Add(bytes);
         }
 
-        // Joined once, at the end: linear however often a hostile message repeats the key.
-        if (repeats is not null)
-        {
-            found = RepeatedValues.Join(repeats);
-        }
-
+        byte[]? found = values.ToValue();
         value = CarrierValue.FromBytes(found);
         return found is not null;
     }

@@ -484,7 +484,9 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         TracedStreamConsumer consumer = stream.CreateConsumer();
         await consumer.EnsureGroupAsync();
         var processed = new List<string>();
-        using var stop = new CancellationTokenSource();
+
+        // Bounded too: the loop ends even when the test fails before it stops the loop.
+        using var stop = new CancellationTokenSource(2 * RedisTestStream.Timeout);
         Task run = consumer.RunAsync(
             (m, _) =>
             {

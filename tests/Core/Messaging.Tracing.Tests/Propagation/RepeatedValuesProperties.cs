@@ -24,7 +24,7 @@ public class RepeatedValuesProperties(ITestOutputHelper output)
         PropertyRun.Check(output, Parser, "join", inputs, input =>
         {
             (byte[] first, byte[] second) = input;
-            byte[] joined = RepeatedValues.Join(first, second);
+            byte[] joined = RepeatedValues.Join([first, second]);
             Assert.Equal([.. first, (byte)',', .. second], joined);
 
             _ = TraceParentCodec.TryParse(joined, out _);
@@ -38,7 +38,7 @@ public class RepeatedValuesProperties(ITestOutputHelper output)
     {
         PropertyRun.Check(output, Parser, "traceparent-twice", ValidHeaders.Context.Zip(ValidHeaders.Context), input =>
         {
-            byte[] joined = RepeatedValues.Join(TraceParentCodec.FormatUtf8(input.Item1), TraceParentCodec.FormatUtf8(input.Item2));
+            byte[] joined = RepeatedValues.Join([TraceParentCodec.FormatUtf8(input.Item1), TraceParentCodec.FormatUtf8(input.Item2)]);
             Assert.False(TraceParentCodec.TryParse(joined, out var context));
             Assert.Equal(default, context);
         });
@@ -52,7 +52,7 @@ public class RepeatedValuesProperties(ITestOutputHelper output)
             (KeyValuePair<string, string>[] first, KeyValuePair<string, string>[] second) = input;
             string a = string.Join(',', first.Select(m => $"{m.Key}={m.Value}"));
             string b = string.Join(',', second.Select(m => $"{m.Key}={m.Value}"));
-            bool valid = TraceStateCodec.TryNormalize(RepeatedValues.Join(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b)), out string? state);
+            bool valid = TraceStateCodec.TryNormalize(RepeatedValues.Join([Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b)]), out string? state);
 
             bool distinct = first.Concat(second).Select(m => m.Key).Distinct(StringComparer.Ordinal).Count() == first.Length + second.Length;
             Assert.Equal(distinct && first.Length + second.Length <= TraceStateCodec.MaxMembers, valid);
@@ -72,7 +72,7 @@ public class RepeatedValuesProperties(ITestOutputHelper output)
             (KeyValuePair<string, string>[] first, KeyValuePair<string, string>[] second) = input;
             byte[] a = BaggageCodec.FormatUtf8(first) ?? [];
             byte[] b = BaggageCodec.FormatUtf8(second) ?? [];
-            Baggage joined = BaggageCodec.Parse(RepeatedValues.Join(a, b));
+            Baggage joined = BaggageCodec.Parse(RepeatedValues.Join([a, b]));
             Assert.True(joined.Count <= BaggageCodec.MaxMembers);
 
             if (a.Length + 1 + b.Length <= BaggageCodec.MaxLength)

@@ -65,7 +65,8 @@ public sealed class RedisRestartTests(ITestOutputHelper output, RedisServer serv
 
         var handled = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var processed = new ConcurrentQueue<(string Id, Activity Span, bool Claimed)>();
-        using var stopping = new CancellationTokenSource();
+        // Bounded by the test's deadline too: the consumer loop ends even when the test fails before it stops the loop.
+        using var stopping = new CancellationTokenSource(timeout);
         int consumerFaults = 0;
         var stopwatch = Stopwatch.StartNew();
 
