@@ -4,7 +4,6 @@
 # of eng/test.sh; a smoke test (tests/Benchmarks/) only keeps them compiling and runnable.
 #
 #   eng/brokers.sh      installs/starts RabbitMQ (and Redis) when needed: the harness's RabbitMQ broker
-#   eng/librdkafka.sh   librdkafka.redist 2.15.1 for Confluent.Kafka: the harness's Kafka is librdkafka's mock cluster
 #
 # Usage: eng/bench.sh [all|micro|throughput] [arguments for that part]
 #   all (default)  every BenchmarkDotNet benchmark, then the throughput harness (about 20 minutes on 2 cores)
@@ -32,7 +31,6 @@ esac
 
 started=$SECONDS
 eng/brokers.sh
-eng/librdkafka.sh
 
 dotnet build "$project" -c Release --nologo -v quiet
 app=("dotnet" "$project/bin/Release/net10.0/Messaging.Tracing.Benchmarks.dll")

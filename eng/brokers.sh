@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs (Debian packages) and starts the brokers the tests need: RabbitMQ and Redis.
+# Installs (Debian packages) and starts the brokers the tests need: RabbitMQ and Redis; and installs Python's pika, the
+# foreign AMQP producer of the tests.
 # Idempotent: what is installed is not installed again, what runs is not started again, so a
 # second run takes seconds. Kafka needs nothing here: the tests use librdkafka's in-process mock
 # cluster unless KAFKA_BOOTSTRAP_SERVERS names a real one (DESIGN.md §5).
@@ -248,5 +249,14 @@ read -r redis_host redis_port < <(redis_host_port "${REDIS_CONNECTION:-localhost
 if is_local_host "$redis_host" && ! redis_answers 127.0.0.1 "$redis_port"; then packages+=(redis-server); fi
 if ((${#packages[@]} > 0)); then apt_install_missing "${packages[@]}"; fi
 
+# --- foreign producers ------------------------------------------------------------------------
+
+# Python pika publishes header values given as bytes as an AMQP byte array, as Java's client does with byte[]: the tests
+# use it as a real foreign producer (tests/Support: PikaPublisher). Debian's package, for Debian's /usr/bin/python3.
+install_foreign_clients() {
+  apt_install_missing python3-pika
+}
+
 start_rabbitmq
 start_redis
+install_foreign_clients

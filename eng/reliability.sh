@@ -7,7 +7,6 @@
 #   MESSAGING_TRACING_SOAK_MESSAGES   messages per transport in the soak and broker-fault tests (default 100,000;
 #                                     unset in eng/test.sh = a small count)
 #
-#   eng/brokers.sh, eng/librdkafka.sh   as for eng/test.sh (the dedicated brokers of the restart tests are started by
 #                                       the tests themselves, from the same Debian packages)
 #
 # Each figure a test measures is one line starting with "REPORT "; they are collected into
@@ -24,7 +23,6 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 started=$SECONDS
 eng/brokers.sh
-eng/librdkafka.sh
 
 out=artifacts/reliability
 rm -rf "$out"

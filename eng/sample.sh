@@ -5,7 +5,6 @@
 # work is done, prints every trace (causal tree and time axis, one story per HTTP request) and exits 0; non-zero
 # with the reason when the scenario does not complete (Sample:ScenarioTimeoutSeconds, 60 by default).
 #
-#   eng/librdkafka.sh   provides librdkafka.redist 2.15.1 for Confluent.Kafka (cached after the first run)
 #   dotnet run          samples/EventSourcing, Release (restores and builds as needed)
 #
 # Safe to run again. Trace trees go to stdout, the application's logs (with trace and span ids) to stderr:
@@ -17,5 +16,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-eng/librdkafka.sh
 exec dotnet run --project samples/EventSourcing -c Release -- "$@"

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# The test command (README, CI): prepares the machine and runs every test of the solution.
+# The test command (README, CI): prepares the machine and runs every test, on two sets of client libraries.
 #
-#   eng/brokers.sh      installs/starts RabbitMQ and Redis when needed (seconds once done)
-#   eng/librdkafka.sh   provides librdkafka.redist 2.15.1 for Confluent.Kafka (cached after the first run)
-#   eng/compose-check.sh validates docker-compose.yml (docker-compose config; no engine needed)
-#   dotnet test         Messaging.Tracing.sln, Release
+#   eng/brokers.sh        installs/starts RabbitMQ and Redis, and Python's pika (a foreign AMQP producer), when needed
+#   eng/compose-check.sh  validates docker-compose.yml (docker-compose config; no engine needed)
+#   newest                dotnet test Messaging.Tracing.sln: every test, on the newest client libraries served
+#   floor                 dotnet test Messaging.Tracing.Floor.slnf -p:ClientVersions=Floor: the core, transport and
+#                         reliability tests on the oldest versions the packages support (Directory.Packages.props)
+#   consumer apps         eng/consumer-check.sh: the packed packages in fresh applications, as users install them
 #
-# Ends with one line "Tests: N passed, M failed[, K skipped]" summed over all test assemblies,
-# and exits non-zero when a test fails or the build does.
+# Ends with one line "Tests: N passed, M failed[, K skipped]" summed over every pass and test assembly, and exits
+# non-zero when a test fails or a build does.
 #
 # Environment: RABBITMQ_URI (default amqp://guest:guest@localhost:5672/), REDIS_CONNECTION (default
 # localhost:6379), KAFKA_BOOTSTRAP_SERVERS (unset: librdkafka's in-process mock cluster),
-# TEST_CONSOLE_VERBOSITY (console logger verbosity, default normal). Extra arguments go to
-# dotnet test, e.g. eng/test.sh --filter "FullyQualifiedName~Kafka".
+# TEST_CONSOLE_VERBOSITY (console logger verbosity, default normal), TEST_PASSES (default "newest floor consumers").
+# Extra arguments go to dotnet test, e.g. eng/test.sh --filter "FullyQualifiedName~Kafka".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +25,6 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 started=$SECONDS
 eng/brokers.sh
-eng/librdkafka.sh
 eng/compose-check.sh
 
 results="artifacts/test-results"
@@ -31,19 +32,33 @@ rm -rf "$results"
 mkdir -p "$results"
 
 rc=0
-dotnet test Messaging.Tracing.sln -c Release --nologo \
-  --logger "console;verbosity=${TEST_CONSOLE_VERBOSITY:-normal}" \
-  --logger "trx;LogFilePrefix=tests" \
-  --results-directory "$results" \
-  --blame-hang-timeout 15m \
-  "$@" || rc=$?
+run_tests() { # name, target, dotnet test arguments...
+  local name="$1" target="$2"
+  shift 2
+  echo "== Tests on the $name client libraries ($target)"
+  dotnet test "$target" -c Release --nologo \
+    --logger "console;verbosity=${TEST_CONSOLE_VERBOSITY:-normal}" \
+    --logger "trx;LogFilePrefix=$name" \
+    --results-directory "$results/$name" \
+    --blame-hang-timeout 15m \
+    "$@" || rc=$?
+}
+
+for pass in ${TEST_PASSES:-newest floor consumers}; do
+  case "$pass" in
+    newest) run_tests newest Messaging.Tracing.sln "$@" ;;
+    floor) run_tests floor Messaging.Tracing.Floor.slnf -p:ClientVersions=Floor "$@" ;;
+    consumers) eng/consumer-check.sh --results "$results/consumers" || rc=$? ;;
+    *) echo "unknown pass '$pass' in TEST_PASSES" >&2; exit 2 ;;
+  esac
+done
 
 # Sum the results of the TRX files (one per test assembly and target framework). Counted from the
 # results rather than the <Counters> element, which does not count skipped tests.
 summary="$(python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
-for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
+for path in sorted(glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True)):
     for result in ET.parse(path).getroot().findall("./{*}Results/{*}UnitTestResult"):
         outcome = result.get("outcome", "")
         if outcome == "Passed":

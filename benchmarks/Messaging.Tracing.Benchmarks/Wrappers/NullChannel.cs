@@ -126,6 +126,12 @@ public sealed class NullChannel : IChannel
     /// <inheritdoc/>
     public Task CloseAsync(ShutdownEventArgs reason, bool abort, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    /// <summary>RabbitMQ.Client 7.2's overload (an interface member there, an extra method on 7.1).</summary>
+    /// <param name="reason">The reason.</param>
+    /// <param name="abort">Whether to abort.</param>
+    /// <returns>A completed task.</returns>
+    public Task CloseAsync(ShutdownEventArgs reason, bool abort) => Task.CompletedTask;
+
     /// <inheritdoc/>
     public Task ExchangeDeclareAsync(string exchange, string type, bool durable, bool autoDelete, IDictionary<string, object?>? arguments = null, bool passive = false, bool noWait = false, CancellationToken cancellationToken = default)
         => throw new NotSupportedException();

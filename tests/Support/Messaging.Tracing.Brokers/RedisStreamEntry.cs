@@ -61,12 +61,12 @@ public sealed class RedisStreamEntry
             return [];
         }
 
-        RedisResult[] items = (RedisResult[])entries;
+        RedisResult[] items = (RedisResult[])entries!;
         var result = new List<RedisStreamEntry>(items.Length);
         foreach (RedisResult item in items)
         {
-            RedisResult[] pair = (RedisResult[])item;
-            RedisResult[] flat = (RedisResult[])pair[1];
+            RedisResult[] pair = (RedisResult[])item!;
+            RedisResult[] flat = (RedisResult[])pair[1]!;
             var fields = new List<KeyValuePair<string, byte[]>>(flat.Length / 2);
             for (int i = 0; i + 1 < flat.Length; i += 2)
             {
@@ -94,9 +94,9 @@ public sealed class RedisStreamEntry
             return [];
         }
 
-        foreach (RedisResult streamReply in (RedisResult[])reply)
+        foreach (RedisResult streamReply in (RedisResult[])reply!)
         {
-            RedisResult[] pair = (RedisResult[])streamReply;
+            RedisResult[] pair = (RedisResult[])streamReply!;
             if (string.Equals((string)pair[0]!, stream, StringComparison.Ordinal))
             {
                 return ParseEntries(pair[1]);
