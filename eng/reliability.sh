@@ -7,7 +7,8 @@
 #   MESSAGING_TRACING_SOAK_MESSAGES   messages per transport in the soak and broker-fault tests (default 100,000;
 #                                     unset in eng/test.sh = a small count)
 #
-#                                       the tests themselves, from the same Debian packages)
+#   eng/brokers.sh                    as for eng/test.sh (the dedicated brokers of the restart tests are started by
+#                                     the tests themselves, from the same Debian packages)
 #
 # Each figure a test measures is one line starting with "REPORT "; they are collected into
 # artifacts/reliability/report.txt (the full console logs next to it). Exits non-zero when a test fails.

@@ -53,8 +53,8 @@ for pass in ${TEST_PASSES:-newest floor consumers}; do
   esac
 done
 
-# Sum the results of the TRX files (one per test assembly and target framework). Counted from the
-# results rather than the <Counters> element, which does not count skipped tests.
+# Sum the results of the TRX files (one per test assembly and pass) and of the consumer checks (checks.txt). Counted
+# from the results rather than the <Counters> element, which does not count skipped tests.
 summary="$(python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
@@ -67,6 +67,10 @@ for path in sorted(glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True)):
             skipped += 1
         else:  # Failed, Error, Timeout, Aborted, ...
             failed += 1
+for path in glob.glob(f"{sys.argv[1]}/**/checks.txt", recursive=True):
+    for check in open(path):
+        passed += check.startswith("passed ")
+        failed += check.startswith("failed ")
 line = f"Tests: {passed} passed, {failed} failed"
 print(line + (f", {skipped} skipped" if skipped else ""))
 PY

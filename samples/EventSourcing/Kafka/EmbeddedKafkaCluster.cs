@@ -11,7 +11,7 @@ namespace EventSourcing.Kafka;
 /// come from the cluster metadata. The handle is kept open for the application's lifetime.
 /// </summary>
 /// <remarks>
-/// Limits of the mock (librdkafka 2.15.1): topics are auto-created with 4 partitions (CreateTopics is not implemented),
+/// Limits of the mock (librdkafka 2.16.0): topics are auto-created with 4 partitions (CreateTopics is not implemented),
 /// and a new consumer group's first join waits 3 s — the sample's consumers assign partitions instead of joining.
 /// </remarks>
 public sealed class EmbeddedKafkaCluster : IDisposable

@@ -10,8 +10,8 @@ namespace Messaging.Tracing.Benchmarks.Tests;
 /// <summary>
 /// Runs the throughput harness with a few messages per transport (one warm-up and one measured round of each mode): every
 /// message is handled, traced runs keep the producer's trace in the handler, and the sampled run exports both spans of
-/// every message through the batch processor. Needs the test brokers (eng/brokers.sh, eng/librdkafka.sh), as the
-/// transport tests do.
+/// every message through the batch processor. Needs the test brokers (eng/brokers.sh), as the transport tests
+/// do.
 /// </summary>
 public sealed class ThroughputSmokeTests
 {

@@ -22,7 +22,7 @@ namespace Messaging.Tracing.Brokers;
 /// (or another process on the machine) reaches them through <see cref="BootstrapServers"/>.
 /// </para>
 /// <para>
-/// Limits of the mock cluster (librdkafka 2.15.1): it does not implement the CreateTopics request
+/// Limits of the mock cluster (librdkafka 2.16.0): it does not implement the CreateTopics request
 /// (an admin client's CreateTopicsAsync waits 60 s for a controller and times out), so
 /// <see cref="CreateTopicAsync"/> creates topics there through auto-creation, which always gives
 /// <see cref="MockPartitionCount"/> partitions; and a new consumer group's first join waits the
@@ -290,7 +290,8 @@ public sealed class KafkaCluster : IAsyncLifetime
             _ = DisposeAsync();
             throw new BrokerUnavailableException(
                 $"librdkafka (the native library of Confluent.Kafka) cannot be loaded: {ex.Message} "
-                + "On Linux x86_64, run eng/librdkafka.sh (builds librdkafka.redist 2.15.1 into .local-packages/) and restore again.",
+                + "It comes from the official librdkafka.redist package (Directory.Packages.props); if a home-built librdkafka.redist "
+                + "shadows it in the NuGet cache, clear it (README, \"Kafka\") and restore again.",
                 ex);
         }
         catch
