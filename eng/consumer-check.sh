@@ -49,7 +49,7 @@ if problems="$(python3 - "$work/packages" "$version" <<'PY'
 import glob, re, sys, zipfile, xml.etree.ElementTree as ET
 folder, version = sys.argv[1], sys.argv[2]
 expected = {
-    "Messaging.Tracing": {"OpenTelemetry.Api": "1.15.3", "Microsoft.Extensions.DependencyInjection.Abstractions": "10.0.0",
+    "Messaging.Tracing": {"OpenTelemetry.Api": "1.17.0", "Microsoft.Extensions.DependencyInjection.Abstractions": "10.0.0",
                           "Microsoft.Extensions.Options": "10.0.0"},
     "Messaging.Tracing.Testing": {"Messaging.Tracing": version},
     "Messaging.Tracing.Kafka": {"Messaging.Tracing": version, "Confluent.Kafka": "2.14.0"},
