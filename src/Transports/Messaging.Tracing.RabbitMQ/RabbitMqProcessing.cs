@@ -55,7 +55,6 @@ internal static class RabbitMqProcessing
         }
 
         Activity? current = Activity.Current;
-        Activity? setAside = null;
         ProcessScope? scope = null;
         try
         {
@@ -67,19 +66,19 @@ internal static class RabbitMqProcessing
                 ? relationship ?? options?.Relationship ?? tracer.Options.DefaultRelationship
                 : MessageRelationship.NewTrace;
             string destination = RabbitMqSpanTags.Destination(exchange, routingKey, queue);
-            bool deliverSpan = current is not null && RabbitMqClientInstrumentation.IsDeliverSpan(current, deliveryTag);
-            if (deliverSpan && (policy != MessageRelationship.NewTrace || current!.ParentSpanId == default))
+            if (current is not null
+                && RabbitMqClientInstrumentation.IsDeliverSpan(current, deliveryTag)
+                && (policy != MessageRelationship.NewTrace || current.ParentSpanId == default))
             {
-                return Bridge(current!, tracer, incoming, trusted, destination, routingKey, deliveryTag, properties, bodySize, options?.ClientId, message);
+                return Bridge(current, tracer, incoming, trusted, destination, routingKey, deliveryTag, properties, bodySize, options?.ClientId, message);
             }
 
-            // Two current spans are not ambient, since FollowsFrom would parent the process span on them: RabbitMQ.Client's
-            // deliver span when it cannot be the process span (above), and a span that has ended — a channel's consumer
-            // dispatcher starts with the channel and keeps the Activity.Current of that moment. The nearest running span
-            // around them, if any, is ambient.
-            if (current is not null && (deliverSpan || current.IsStopped))
+            // A span that has ended is not ambient, since FollowsFrom would parent the process span on it: a channel's
+            // consumer dispatcher starts with the channel and keeps the Activity.Current of that moment. The nearest
+            // running span around it, if any, is ambient. (A deliver span that could not be bridged is set aside by the
+            // NewTrace policy itself.)
+            if (current is { IsStopped: true })
             {
-                setAside = current;
                 Activity.Current = RunningAncestor(current);
             }
 
@@ -87,12 +86,12 @@ internal static class RabbitMqProcessing
             scope = tracer.StartProcess(incoming, operation, policy, trusted, message);
             RabbitMqSpanTags.SetMessage(scope.Activity, routingKey, properties, bodySize, options?.ClientId);
             RabbitMqSpanTags.SetDeliveryTag(scope.Activity, deliveryTag);
-            return DeliveryScope.Own(scope, setAside);
+            return DeliveryScope.Own(scope);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             MessagingTracingEventSource.Log.InstrumentationFailed(nameof(RabbitMqProcessing), ex);
-            DeliveryScope.Own(scope, setAside).Dispose();
+            scope?.Dispose();
             return default;
         }
     }

@@ -207,6 +207,52 @@ public class RabbitMqClientInstrumentationTests(RabbitMqBroker broker)
 
     [Theory]
     [MemberData(nameof(PublisherAsParent))]
+    public async Task The_deliver_span_of_another_delivery_is_not_bridged_but_ambient(bool publisherAsParent)
+    {
+        // A handler that processes another delivery (here the same message under another delivery tag, as a batching
+        // consumer might hand over) runs in its own process span, inside the deliver span that is current.
+        using var setting = new UsePublisherAsParentSetting(publisherAsParent);
+        using var collector = new SpanCollector(Publisher, Subscriber);
+        await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
+        var handled = NewSignal<(Activity? Deliver, Activity? InHandler)>();
+        var consumer = new AsyncEventingBasicConsumer(queue.Consumer);
+        consumer.ReceivedAsync += async (_, delivery) =>
+        {
+            var other = new BasicDeliverEventArgs(
+                delivery.ConsumerTag, delivery.DeliveryTag + 1, delivery.Redelivered, delivery.Exchange, delivery.RoutingKey, delivery.BasicProperties, delivery.Body, delivery.CancellationToken);
+            Activity? inHandler = null;
+            await other.ProcessTracedAsync(queue.Name, (_, _) =>
+            {
+                inHandler = Activity.Current;
+                return Task.CompletedTask;
+            });
+            handled.TrySetResult((Activity.Current, inHandler));
+        };
+        await queue.Consumer.BasicConsumeAsync(queue.Name, autoAck: true, consumer);
+
+        await PublishInRequestAsync(collector, queue);
+
+        (Activity? deliver, Activity? inHandler) = await handled.Task.WaitAsync(RabbitMqTestQueue.Timeout);
+        await TraceAssert.ShapeAsync(collector, publisherAsParent
+            ? $"""
+                request (internal)
+                └── publish {RabbitMqTestQueue.RoutingKey} (producer)
+                    └── deliver {RabbitMqTestQueue.RoutingKey} (consumer)
+                        └── process {queue.ProcessDestination} (consumer)
+                """
+            : $"""
+                deliver {RabbitMqTestQueue.RoutingKey} (consumer)
+                └── process {queue.ProcessDestination} (consumer)
+                request (internal)
+                └── publish {RabbitMqTestQueue.RoutingKey} (producer)
+                """, spanCount: 4, RabbitMqTestQueue.Timeout);
+        Assert.Equal(Subscriber, deliver?.Source.Name);
+        Assert.Equal("Messaging.Tracing", inHandler?.Source.Name);
+        Assert.Same(deliver, inHandler!.Parent);
+    }
+
+    [Theory]
+    [MemberData(nameof(PublisherAsParent))]
     public async Task A_producer_RabbitMQ_Client_cannot_read_is_linked_follows_from_by_the_deliver_span(bool publisherAsParent)
     {
         // Python's pika sends header values as AMQP byte arrays, which RabbitMQ.Client's own extractor does not read: its
