@@ -18,9 +18,8 @@ namespace Messaging.Tracing.RabbitMQ;
 /// <remarks>
 /// Keys are matched exactly (ordinal), whatever comparer the dictionary has. A value of any other AMQP type — a number,
 /// a boolean, a timestamp, a list, a nested table, null (or a <see cref="BinaryTableValue"/> without bytes) — as a foreign
-/// producer may send it, counts as absent: it gives
-/// no context and never an exception (and, unless null, is reported through <c>MessagingTracingEventSource.MalformedHeader</c>
-/// with length 0).
+/// producer may send it, counts as absent: it gives no context and never an exception (and, unless null, is reported
+/// through <c>MessagingTracingEventSource.MalformedHeader</c> with length 0).
 /// </remarks>
 public sealed class RabbitMqHeadersCarrierAdapter : ICarrierAdapter<IDictionary<string, object?>>
 {

@@ -24,8 +24,8 @@ namespace Messaging.Tracing.RabbitMQ;
 /// this library's attributes, enrichment, baggage and <c>follows_from</c> link, so a delivery has one consumer span. Where
 /// it sits is RabbitMQ.Client's choice: the producer's child with <c>RabbitMQActivitySource.TracingOptions.UsePublisherAsParent</c>
 /// true (7.2's default), a new trace linked to the producer with false or on 7.1, whatever the relationship. Only a NewTrace
-/// consumer or an untrusted sender never runs in the producer's trace: a <c>deliver</c> span that continues it is set aside
-/// (and left where RabbitMQ.Client put it), and the handlers run in this library's own new-root process span. The full
+/// consumer or an untrusted sender never runs in the producer's trace: a <c>deliver</c> span that is not a new root is set
+/// aside (and left where RabbitMQ.Client put it), and the handlers run in this library's own new-root process span. The full
 /// rules are in the README ("RabbitMQ.Client"). A span that has already ended is never the process span's parent either:
 /// RabbitMQ.Client starts a channel's consumer dispatcher when the channel is created, and the dispatcher keeps the
 /// <see cref="Activity.Current"/> of that moment.</para>
