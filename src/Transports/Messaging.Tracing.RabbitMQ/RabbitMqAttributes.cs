@@ -20,4 +20,11 @@ public static class RabbitMqAttributes
 
     /// <summary><c>messaging.message.body.size</c>: the body's length in bytes.</summary>
     public const string BodySize = "messaging.message.body.size";
+
+    /// <summary>
+    /// The <c>error.type</c> of a publish whose mandatory message the broker returned (<c>basic.return</c>, no queue bound),
+    /// on every supported RabbitMQ.Client version: 7.2 throws a <c>PublishReturnException</c>, 7.1 a <c>PublishException</c>
+    /// with <c>IsReturn</c>, which would otherwise give different values. A nack keeps <c>RabbitMQ.Client.Exceptions.PublishException</c>.
+    /// </summary>
+    public const string ReturnedErrorType = "RabbitMQ.Client.Exceptions.PublishReturnException";
 }

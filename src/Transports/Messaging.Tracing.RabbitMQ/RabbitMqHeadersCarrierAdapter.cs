@@ -4,19 +4,22 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Messaging.Tracing.Diagnostics;
 using Messaging.Tracing.Propagation;
+using RabbitMQ.Client;
 
 namespace Messaging.Tracing.RabbitMQ;
 
 /// <summary>
 /// Carrier adapter for an AMQP header table (<c>IReadOnlyBasicProperties.Headers</c>).
 /// Writes <c>byte[]</c> values; reads <c>byte[]</c> (how RabbitMQ.Client delivers every AMQP long
-/// string), <see cref="ReadOnlyMemory{T}"/> of bytes and <see cref="string"/> (tables built in-process).
+/// string), <see cref="BinaryTableValue"/> (how it delivers an AMQP byte array, field type <c>x</c>, which foreign producers
+/// send: Python's pika for <c>bytes</c>, Java's client for <c>byte[]</c>), <see cref="ReadOnlyMemory{T}"/> of bytes and
+/// <see cref="string"/> (tables built in-process).
 /// </summary>
 /// <remarks>
 /// Keys are matched exactly (ordinal), whatever comparer the dictionary has. A value of any other AMQP type — a number,
-/// a boolean, a timestamp, a list, a nested table, null — as a foreign producer may send it, counts as absent: it gives
-/// no context and never an exception (and, unless null, is reported through <c>MessagingTracingEventSource.MalformedHeader</c>
-/// with length 0).
+/// a boolean, a timestamp, a list, a nested table, null (or a <see cref="BinaryTableValue"/> without bytes) — as a foreign
+/// producer may send it, counts as absent: it gives no context and never an exception (and, unless null, is reported
+/// through <c>MessagingTracingEventSource.MalformedHeader</c> with length 0).
 /// </remarks>
 public sealed class RabbitMqHeadersCarrierAdapter : ICarrierAdapter<IDictionary<string, object?>>
 {
@@ -43,6 +46,9 @@ public sealed class RabbitMqHeadersCarrierAdapter : ICarrierAdapter<IDictionary<
         {
             case byte[] bytes:
                 value = CarrierValue.FromBytes(bytes);
+                return true;
+            case BinaryTableValue { Bytes: byte[] binary }:
+                value = CarrierValue.FromBytes(binary);
                 return true;
             case ReadOnlyMemory<byte> memory:
                 value = CarrierValue.FromBytes(

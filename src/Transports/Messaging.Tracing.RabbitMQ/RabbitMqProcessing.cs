@@ -2,12 +2,33 @@ using System;
 using System.Diagnostics;
 using Messaging.Tracing.Diagnostics;
 using Messaging.Tracing.Spans;
+using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 using RabbitMQ.Client;
 
 namespace Messaging.Tracing.RabbitMQ;
 
 /// <summary>Opens the process scope of a delivery; shared by the traced consumer and the per-delivery extension.</summary>
+/// <remarks>
+/// <para><b>RabbitMQ.Client's deliver span is bridged.</b> When its <c>RabbitMQ.Client.Subscriber</c> source is listened,
+/// RabbitMQ.Client runs every consumer callback inside its own <c>deliver</c> span (Consumer kind), started before any of
+/// this library's code runs. A second process span would give a delivery two consumer spans, so that span becomes the
+/// process span: it is renamed <c>process {exchange}:{routing key}:{queue}</c> and given the attributes and the
+/// enrichment (<see cref="MessagingTracingOptions.EnrichProcessSpan"/>) of this library's process span, the message's
+/// baggage is current while the handler runs, a handler exception is recorded on it, and a <c>follows_from</c> link to the
+/// producer is added unless the span is already the producer's child or already links it (RabbitMQ.Client links the
+/// context it reads, without the <c>opentracing.ref_type</c> attribute).</para>
+/// <para><b>Where the span sits is RabbitMQ.Client's choice</b> (its static <c>RabbitMQActivitySource.TracingOptions</c>,
+/// which belong to the application and are never changed here): with <c>UsePublisherAsParent</c> true (RabbitMQ.Client 7.2's
+/// default) it is the producer's child, which is what ChildOf and FollowsFrom ask for; with false, and always on
+/// RabbitMQ.Client 7.1, it starts a new trace with a plain link to the producer. A started span cannot be re-parented, so a
+/// ChildOf or FollowsFrom consumer then gets that: a new trace per message, linked to the producer.</para>
+/// <para><b>Trust boundary.</b> A NewTrace consumer, or an untrusted sender (every untrusted message is NewTrace), must never
+/// run its handler in the sender's trace. The deliver span is then bridged only when it is a root; when it has a parent (the
+/// producer, with <c>UsePublisherAsParent</c> true), it is set aside and this library's own process span, a new root, is the
+/// one the handler runs in. RabbitMQ.Client's span then stays where RabbitMQ.Client put it: that message has two consumer
+/// spans, and only ours is the handler's.</para>
+/// </remarks>
 internal static class RabbitMqProcessing
 {
     private const string ProcessOperation = "process";
@@ -33,35 +54,124 @@ internal static class RabbitMqProcessing
             return default;
         }
 
-        // Two current spans are not ambient, since FollowsFrom would parent the process span on them and cut it off from
-        // the producer's trace: RabbitMQ.Client's deliver span (a link-only root of its own trace), and a span that has
-        // ended — a channel's consumer dispatcher starts with the channel and keeps the Activity.Current of that moment.
-        // The nearest running span around them, if any, is ambient.
         Activity? current = Activity.Current;
-        Activity? setAside = current is not null && (current.IsStopped || RabbitMqClientInstrumentation.IsDeliverSpan(current)) ? current : null;
-        if (setAside is not null)
-        {
-            Activity.Current = RunningAncestor(setAside);
-        }
-
         ProcessScope? scope = null;
         try
         {
             PropagationContext incoming = properties?.Headers is { } headers
                 ? tracer.Extract(headers, RabbitMqHeadersCarrierAdapter.Instance)
                 : default;
-            var operation = new MessagingOperation(RabbitMqAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, RabbitMqSpanTags.Destination(exchange, routingKey, queue));
-            scope = tracer.StartProcess(incoming, operation, relationship ?? options?.Relationship, options?.TrustIncomingContext, message);
+            bool trusted = options?.TrustIncomingContext ?? tracer.Options.TrustIncomingContext;
+            MessageRelationship policy = trusted
+                ? relationship ?? options?.Relationship ?? tracer.Options.DefaultRelationship
+                : MessageRelationship.NewTrace;
+            string destination = RabbitMqSpanTags.Destination(exchange, routingKey, queue);
+            if (current is not null
+                && RabbitMqClientInstrumentation.IsDeliverSpan(current, deliveryTag)
+                && (policy != MessageRelationship.NewTrace || current.ParentSpanId == default))
+            {
+                return Bridge(current, tracer, incoming, trusted, destination, routingKey, deliveryTag, properties, bodySize, options?.ClientId, message);
+            }
+
+            // A span that has ended is not ambient, since FollowsFrom would parent the process span on it: a channel's
+            // consumer dispatcher starts with the channel and keeps the Activity.Current of that moment. The nearest
+            // running span around it, if any, is ambient. (A deliver span that could not be bridged is set aside by the
+            // NewTrace policy itself.)
+            if (current is { IsStopped: true })
+            {
+                Activity.Current = RunningAncestor(current);
+            }
+
+            var operation = new MessagingOperation(RabbitMqAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, destination);
+            scope = tracer.StartProcess(incoming, operation, policy, trusted, message);
             RabbitMqSpanTags.SetMessage(scope.Activity, routingKey, properties, bodySize, options?.ClientId);
             RabbitMqSpanTags.SetDeliveryTag(scope.Activity, deliveryTag);
-            return new DeliveryScope(scope, setAside);
+            return DeliveryScope.Own(scope);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             MessagingTracingEventSource.Log.InstrumentationFailed(nameof(RabbitMqProcessing), ex);
-            new DeliveryScope(scope, setAside).Dispose();
+            scope?.Dispose();
             return default;
         }
+    }
+
+    /// <summary>Makes RabbitMQ.Client's running <c>deliver</c> span the process span (see the remarks of the class).</summary>
+    private static DeliveryScope Bridge(
+        Activity deliver,
+        MessagingTracer tracer,
+        in PropagationContext incoming,
+        bool trusted,
+        string destination,
+        string routingKey,
+        ulong deliveryTag,
+        IReadOnlyBasicProperties? properties,
+        int bodySize,
+        string? clientId,
+        object? message)
+    {
+        if (deliver.IsAllDataRequested)
+        {
+            ActivityContext producer = incoming.ActivityContext;
+            if (IsValid(producer) && (trusted || tracer.Options.LinkUntrustedContext) && !IsChildOf(deliver, producer) && !Links(deliver, producer))
+            {
+                deliver.AddLink(FollowsFromLink.To(producer));
+            }
+
+            deliver.DisplayName = string.Concat(ProcessOperation, " ", destination);
+            deliver.SetTag(MessagingAttributes.System, RabbitMqAttributes.SystemName);
+            deliver.SetTag(MessagingAttributes.OperationType, ProcessOperation);
+            deliver.SetTag(MessagingAttributes.OperationName, ProcessOperation);
+            deliver.SetTag(MessagingAttributes.DestinationName, destination);
+            RabbitMqSpanTags.SetMessage(deliver, routingKey, properties, bodySize, clientId);
+            RabbitMqSpanTags.SetDeliveryTag(deliver, deliveryTag);
+            Enrich(tracer.Options.EnrichProcessSpan, deliver, message);
+        }
+
+        // As for this library's own process span: only a trusted sender's baggage is the handler's.
+        Baggage previous = Baggage.Current;
+        Baggage baggage = trusted ? incoming.Baggage : default;
+        if (baggage.Count != 0 || previous.Count != 0)
+        {
+            Baggage.Current = baggage;
+        }
+
+        return DeliveryScope.Bridged(deliver, previous);
+    }
+
+    private static void Enrich(Action<Activity, object>? enrich, Activity activity, object? message)
+    {
+        if (enrich is null || message is null)
+        {
+            return;
+        }
+
+        try
+        {
+            enrich(activity, message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.CallbackFailed(nameof(MessagingTracingOptions.EnrichProcessSpan), ex);
+        }
+    }
+
+    private static bool IsValid(in ActivityContext context) => context.TraceId != default && context.SpanId != default;
+
+    private static bool IsChildOf(Activity activity, in ActivityContext parent)
+        => activity.TraceId == parent.TraceId && activity.ParentSpanId == parent.SpanId;
+
+    private static bool Links(Activity activity, in ActivityContext target)
+    {
+        foreach (ActivityLink link in activity.Links)
+        {
+            if (link.Context.TraceId == target.TraceId && link.Context.SpanId == target.SpanId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The nearest ancestor still running; a stopped span cannot be made current.</summary>

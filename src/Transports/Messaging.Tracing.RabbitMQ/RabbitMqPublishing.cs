@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Messaging.Tracing.Diagnostics;
 using Messaging.Tracing.Spans;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Messaging.Tracing.RabbitMQ;
 
@@ -51,7 +52,7 @@ internal static class RabbitMqPublishing
         }
         catch (Exception ex)
         {
-            span.RecordMessagingException(ex);
+            RecordFailure(span, ex);
             throw;
         }
         finally
@@ -107,6 +108,20 @@ internal static class RabbitMqPublishing
         {
             MessagingTracingEventSource.Log.InstrumentationFailed(nameof(RabbitMqPublishing), ex);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Records a failed publish; a returned mandatory message gets <see cref="RabbitMqAttributes.ReturnedErrorType"/>, the
+    /// same on every supported RabbitMQ.Client version (7.1 throws a <see cref="PublishException"/> with
+    /// <see cref="PublishException.IsReturn"/>, 7.2 its subclass <c>PublishReturnException</c>).
+    /// </summary>
+    private static void RecordFailure(Activity? span, Exception exception)
+    {
+        span.RecordMessagingException(exception);
+        if (exception is PublishException { IsReturn: true } && span is { IsAllDataRequested: true })
+        {
+            span.SetTag(MessagingAttributes.ErrorType, RabbitMqAttributes.ReturnedErrorType);
         }
     }
 

@@ -19,11 +19,16 @@ namespace Messaging.Tracing.RabbitMQ;
 /// <c>error.type</c>, status Error) and rethrown to RabbitMQ.Client, which reports it through
 /// <c>IChannel.CallbackExceptionAsync</c>. Acknowledging is the application's business: this class never acks, nacks or
 /// rejects.</para>
-/// <para>When RabbitMQ.Client's own subscriber instrumentation is on, its <c>deliver</c> span is current while the
-/// consumer runs. That span starts a new trace with a plain link to the producer; the process span is therefore not
-/// parented on it (it is set aside while the handlers run and put back afterwards), so the process span stays in the
-/// producer's trace. The same goes for a span that has already ended: RabbitMQ.Client starts a channel's consumer
-/// dispatcher when the channel is created, and the dispatcher keeps the <see cref="Activity.Current"/> of that moment.</para>
+/// <para>When RabbitMQ.Client's own subscriber instrumentation is on (its <c>RabbitMQ.Client.Subscriber</c> source is
+/// listened), its <c>deliver</c> span is current when the consumer runs, and it becomes the process span: renamed, given
+/// this library's attributes, enrichment, baggage and <c>follows_from</c> link, so a delivery has one consumer span. Where
+/// it sits is RabbitMQ.Client's choice: the producer's child with <c>RabbitMQActivitySource.TracingOptions.UsePublisherAsParent</c>
+/// true (7.2's default), a new trace linked to the producer with false or on 7.1, whatever the relationship. Only a NewTrace
+/// consumer or an untrusted sender never runs in the producer's trace: a <c>deliver</c> span that is not a new root is set
+/// aside (and left where RabbitMQ.Client put it), and the handlers run in this library's own new-root process span. The full
+/// rules are in the README ("RabbitMQ.Client"). A span that has already ended is never the process span's parent either:
+/// RabbitMQ.Client starts a channel's consumer dispatcher when the channel is created, and the dispatcher keeps the
+/// <see cref="Activity.Current"/> of that moment.</para>
 /// </remarks>
 public class TracedAsyncEventingBasicConsumer : AsyncEventingBasicConsumer
 {

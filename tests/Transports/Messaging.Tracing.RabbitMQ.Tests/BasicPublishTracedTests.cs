@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using Messaging.Tracing.Brokers;
@@ -122,17 +123,28 @@ public class BasicPublishTracedTests(RabbitMqBroker broker)
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker, publisherConfirms: true);
 
         await queue.PublishTracedAsync();
-        PublishException thrown = await Assert.ThrowsAsync<PublishException>(
+        PublishException thrown = await Assert.ThrowsAnyAsync<PublishException>(
             () => queue.Publisher.BasicPublishTracedAsync(queue.Exchange, "no.such.binding", mandatory: true, properties: null, "v"u8.ToArray()).AsTask());
 
+        // Rethrown as RabbitMQ.Client threw it: 7.2 has a PublishReturnException for a returned message, 7.1 a PublishException.
         Assert.True(thrown.IsReturn);
+#if RABBITMQ_CLIENT_FLOOR
+        Assert.IsType<PublishException>(thrown);
+#else
+        Assert.IsType<PublishReturnException>(thrown);
+#endif
         Assert.Equal(2, collector.Spans.Count);
         Activity confirmed = collector.Spans[0];
         Activity returned = collector.Spans[1];
         Assert.Equal(ActivityStatusCode.Unset, confirmed.Status);
         Assert.Equal(ActivityStatusCode.Error, returned.Status);
-        Assert.Equal(typeof(PublishException).FullName, returned.GetTagItem("error.type"));
-        Assert.Equal("exception", Assert.Single(returned.Events).Name);
+
+        // The same error.type on every RabbitMQ.Client version.
+        Assert.Equal("RabbitMQ.Client.Exceptions.PublishReturnException", returned.GetTagItem("error.type"));
+        Assert.Equal(RabbitMqAttributes.ReturnedErrorType, returned.GetTagItem("error.type"));
+        ActivityEvent exception = Assert.Single(returned.Events);
+        Assert.Equal("exception", exception.Name);
+        Assert.Equal(thrown.GetType().FullName, exception.Tags.Single(t => t.Key == "exception.type").Value);
     }
 
     [Fact]

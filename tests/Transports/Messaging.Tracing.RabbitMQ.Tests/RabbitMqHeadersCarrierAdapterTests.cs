@@ -38,6 +38,17 @@ public class RabbitMqHeadersCarrierAdapterTests
         Assert.Equal(TraceParent, read.Text);
     }
 
+    [Fact]
+    public void Reads_a_binary_table_value_as_its_bytes()
+    {
+        // An AMQP byte array (field type 'x'), as Python's pika sends bytes and Java's client byte[].
+        byte[] value = Encoding.ASCII.GetBytes(TraceParent);
+        var headers = new Dictionary<string, object?> { ["traceparent"] = new BinaryTableValue(value) };
+
+        Assert.True(Adapter.TryGet(headers, "traceparent", out CarrierValue read));
+        Assert.Same(value, read.Bytes);
+    }
+
     [Theory]
     [InlineData(0, 55)]
     [InlineData(3, 55)]
@@ -61,7 +72,7 @@ public class RabbitMqHeadersCarrierAdapterTests
     [InlineData("timestamp")]
     [InlineData("list")]
     [InlineData("table")]
-    [InlineData("binary table value")]
+    [InlineData("binary table value without bytes")]
     [InlineData("null")]
     public void Other_AMQP_types_are_not_found(string type)
     {
@@ -81,7 +92,7 @@ public class RabbitMqHeadersCarrierAdapterTests
     [InlineData("timestamp", true)]
     [InlineData("list", true)]
     [InlineData("table", true)]
-    [InlineData("binary table value", true)]
+    [InlineData("binary table value without bytes", true)]
     [InlineData("null", false)]
     public void Other_AMQP_types_are_reported_by_name_only(string type, bool reported)
     {
@@ -156,7 +167,7 @@ public class RabbitMqHeadersCarrierAdapterTests
         "timestamp" => new AmqpTimestamp(1_700_000_000),
         "list" => new List<object?> { Encoding.ASCII.GetBytes(TraceParent) },
         "table" => new Dictionary<string, object?> { ["traceparent"] = Encoding.ASCII.GetBytes(TraceParent) },
-        "binary table value" => new BinaryTableValue(Encoding.ASCII.GetBytes(TraceParent)),
+        "binary table value without bytes" => new BinaryTableValue { Bytes = null! },
         "null" => null,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };

@@ -200,6 +200,43 @@ public class TracedConsumerTests(RabbitMqBroker broker)
     }
 
     [Theory]
+    [InlineData(MessageRelationship.FollowsFrom, "└┄┄ process {0} (consumer)")]
+    [InlineData(MessageRelationship.ChildOf, "└── process {0} (consumer)")]
+    [InlineData(MessageRelationship.NewTrace, "└┄┄ process {0} (consumer) [new trace]")]
+    public async Task A_foreign_producers_byte_array_headers_continue_the_trace_and_restore_the_baggage(MessageRelationship relationship, string processLine)
+    {
+        // Python's pika sends bytes as AMQP byte arrays (field type 'x'), which RabbitMQ.Client surfaces as BinaryTableValue.
+        using var collector = new SpanCollector();
+        await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
+        var handled = NewSignal<(Activity? Current, object? Header, IReadOnlyDictionary<string, string> Baggage, string Body)>();
+        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (delivery, _) =>
+        {
+            handled.TrySetResult((Activity.Current, delivery.BasicProperties.Headers!["traceparent"], Baggage.Current.GetBaggage(), Encoding.UTF8.GetString(delivery.Body.Span)));
+            return Task.CompletedTask;
+        }, options: new RabbitMqTracingOptions { Relationship = relationship });
+        Activity upstream = collector.StartRootSpan("upstream");
+        upstream.Stop();
+
+        await PikaPublisher.PublishAsync(broker, queue.Exchange, RabbitMqTestQueue.RoutingKey, "{\"order\":1}", new Dictionary<string, string>
+        {
+            ["traceparent"] = TraceParentCodec.Format(upstream.Context),
+            ["tracestate"] = "vendor=abc",
+            ["baggage"] = "tenant=acme,user=ada%20lovelace",
+        });
+
+        (Activity? inHandler, object? header, IReadOnlyDictionary<string, string> baggage, string body) = await handled.Task.WaitAsync(RabbitMqTestQueue.Timeout);
+        Assert.IsType<BinaryTableValue>(header);
+        Assert.Equal("{\"order\":1}", body);
+        await TraceAssert.ShapeAsync(collector, $"""
+            upstream (internal)
+            {string.Format(CultureInfo.InvariantCulture, processLine, queue.ProcessDestination)}
+            """, spanCount: 2, RabbitMqTestQueue.Timeout);
+        Assert.Same(collector.Spans.Single(s => s.Kind == ActivityKind.Consumer), inHandler);
+        Assert.Equal(relationship != MessageRelationship.NewTrace ? "vendor=abc" : null, inHandler!.TraceStateString);
+        Assert.Equal(new Dictionary<string, string> { ["tenant"] = "acme", ["user"] = "ada lovelace" }, baggage);
+    }
+
+    [Theory]
     [InlineData("int")]
     [InlineData("long")]
     [InlineData("bool")]

@@ -21,7 +21,9 @@ public static class MessagingTracingChannelExtensions
     /// kind; <c>amq.default</c> names the default exchange) with <c>messaging.rabbitmq.destination.routing_key</c>,
     /// <c>messaging.message.id</c>, <c>messaging.message.conversation_id</c>, <c>messaging.message.body.size</c> and
     /// <c>messaging.client.id</c> (from the options), and its context goes on the wire. A failed publish — a nack, a returned
-    /// mandatory message, a closed channel, a cancellation — is recorded (status Error, <c>error.type</c>) and rethrown.</para>
+    /// mandatory message, a closed channel, a cancellation — is recorded (status Error, <c>error.type</c>) and rethrown unchanged;
+    /// a returned message's <c>error.type</c> is <see cref="RabbitMqAttributes.ReturnedErrorType"/> on every supported
+    /// RabbitMQ.Client version.</para>
     /// <para><b>With RabbitMQ.Client's own instrumentation.</b> When its activity source <c>RabbitMQ.Client.Publisher</c>
     /// has listeners, <c>BasicPublishAsync</c> starts its own <c>publish</c> span (a child of <see cref="System.Diagnostics.Activity.Current"/>)
     /// and writes that span's context over <c>traceparent</c>. This method then bridges instead of competing: it starts no

@@ -22,8 +22,9 @@ public static class MessagingTracingDeliveryExtensions
     /// <remarks>
     /// The span has <c>messaging.rabbitmq.destination.routing_key</c>, <c>messaging.rabbitmq.message.delivery_tag</c>,
     /// <c>messaging.message.id</c>, <c>messaging.message.conversation_id</c> and <c>messaging.message.body.size</c>.
-    /// RabbitMQ.Client's own <c>deliver</c> span, when its instrumentation is on, is never the process span's parent: it
-    /// is set aside while the handler runs (see <see cref="TracedAsyncEventingBasicConsumer"/>).
+    /// When RabbitMQ.Client's own instrumentation is on and its <c>deliver</c> span of this delivery is current, that span
+    /// becomes the process span, except where that would put a NewTrace consumer or an untrusted sender in the producer's
+    /// trace (see <see cref="TracedAsyncEventingBasicConsumer"/>).
     /// </remarks>
     /// <param name="delivery">The delivery.</param>
     /// <param name="queue">The queue it was consumed from (a delivery does not name it); the empty string when unknown.</param>
