@@ -1,3 +1,5 @@
+using System;
+using System.Collections;
 using System.Text;
 using MassTransit;
 using Messaging.Tracing.Diagnostics;
@@ -9,6 +11,13 @@ namespace Messaging.Tracing.MassTransit;
 /// Carrier adapter for MassTransit <see cref="Headers"/>. Received headers are read-only: <see cref="Replace"/> and
 /// <see cref="Remove"/> act only on <see cref="SendHeaders"/>.
 /// </summary>
+/// <remarks>
+/// Reads string, <c>byte[]</c> and <see cref="ReadOnlyMemory{T}"/> values, and the AMQP byte arrays of foreign
+/// producers (Python pika with <c>bytes</c>, Java's client with <c>byte[]</c>), which MassTransit's RabbitMQ transport hands
+/// over as RabbitMQ.Client's <c>BinaryTableValue</c>. This package does not reference RabbitMQ.Client: such a value is read
+/// through MassTransit's own header conversion (<see cref="Headers.Get{T}(string, T)"/>, System.Text.Json), which maps its
+/// public <c>Bytes</c> property.
+/// </remarks>
 public sealed class MassTransitHeadersCarrierAdapter : ICarrierAdapter<Headers>
 {
     private MassTransitHeadersCarrierAdapter()
@@ -24,13 +33,21 @@ public sealed class MassTransitHeadersCarrierAdapter : ICarrierAdapter<Headers>
     /// <inheritdoc/>
     public bool TryGet(Headers carrier, string key, out CarrierValue value)
     {
-        value = carrier.TryGetHeader(key, out object? header) ? header switch
+        if (!carrier.TryGetHeader(key, out object? header) || header is null)
+        {
+            value = default;
+            return false;
+        }
+
+        value = header switch
         {
             string text => CarrierValue.FromText(text),
             byte[] bytes => CarrierValue.FromBytes(bytes),
-            _ => default,
-        } : default;
-        if (value.IsEmpty && header is not null and not string and not byte[])
+            ReadOnlyMemory<byte> memory => CarrierValue.FromBytes(memory.ToArray()),
+            IConvertible or IEnumerable => default,
+            _ => CarrierValue.FromBytes(ReadByteArray(carrier, key)),
+        };
+        if (value.IsEmpty)
         {
             // A header of another type (a number, a list, a table from a foreign AMQP producer) cannot carry the context:
             // report it by name only and read it as absent.
@@ -56,5 +73,25 @@ public sealed class MassTransitHeadersCarrierAdapter : ICarrierAdapter<Headers>
         {
             headers.Set(key, (string?)null);
         }
+    }
+
+    /// <summary>The bytes of an AMQP byte array (RabbitMQ.Client's <c>BinaryTableValue</c>); null for any other object.</summary>
+    private static byte[]? ReadByteArray(Headers carrier, string key)
+    {
+        try
+        {
+            return carrier.Get<AmqpByteArray>(key)?.Bytes;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // MassTransit's conversion refused the value (or runs without reflection-based serialization): no context.
+            return null;
+        }
+    }
+
+    /// <summary>The shape of an AMQP byte array value as MassTransit's header conversion reads it: <c>{"bytes": base64}</c>.</summary>
+    private sealed class AmqpByteArray
+    {
+        public byte[]? Bytes { get; set; }
     }
 }

@@ -19,8 +19,10 @@ namespace Messaging.Tracing.MassTransit;
 /// span and MassTransit's consumer span are the story (bridged): this filter adds the <c>follows_from</c> link for
 /// FollowsFrom, makes the message's baggage current, and starts nothing. Otherwise (MassTransit's source not
 /// listened, a producer MassTransit could not read, or a new trace asked for) it starts its own
-/// <c>process {endpoint}</c> span; transport spans around it (MassTransit's receive span, RabbitMQ.Client's
-/// link-only deliver span) are not taken as the ambient parent.</para>
+/// <c>process {endpoint}</c> span. A transport span around it (MassTransit's receive span, RabbitMQ.Client's deliver
+/// span) is its parent only when it continues the producer's trace; one that starts a trace of its own (MassTransit's
+/// receive span for a foreign producer, which writes no <c>MT-Activity-Id</c>) is set aside and, when it has no link,
+/// given a <c>follows_from</c> link to the producer, so it is no stray trace.</para>
 /// <para>Consumer exceptions are recorded and rethrown, so retry, redelivery and the <c>_error</c> queue work as
 /// configured; the retry attempt and redelivery count are recorded.</para>
 /// </remarks>
@@ -119,8 +121,12 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
         ProcessScope? scope = null;
         try
         {
-            if (IsTransportSpan(current))
+            // A transport span that continues the producer's trace (RabbitMQ.Client 7.2's deliver span, a child of its
+            // publish span by default) holds the process span, as MassTransit's receive span holds its consumer span. One in
+            // a trace of its own is linked to the producer and set aside: the process span continues the producer's trace.
+            if (IsTransportSpan(current) && current!.TraceId != incoming.ActivityContext.TraceId)
             {
+                LinkToProducer(current, incoming.ActivityContext, trusted);
                 Activity.Current = null;
             }
 
@@ -221,7 +227,34 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
         && trusted
         && (!IsValid(incoming.ActivityContext) || incoming.ActivityContext.TraceId == current.TraceId);
 
-    /// <summary>Spans of the transport below the consumer, which are not the story's ambient span.</summary>
+    /// <summary>
+    /// Ties a transport span outside the producer's trace to the story with a <c>follows_from</c> link: MassTransit's
+    /// receive span reads only its own <c>MT-Activity-Id</c>, which a foreign producer does not write, and RabbitMQ.Client's
+    /// deliver span does not read an AMQP byte array. A span that already has a link (RabbitMQ.Client's link-only deliver
+    /// span, MassTransit's receive span in its <c>Link</c> propagation mode) is left as it is.
+    /// </summary>
+    private void LinkToProducer(Activity transport, in ActivityContext producer, bool trusted)
+    {
+        if (transport is { Kind: ActivityKind.Consumer, IsStopped: false, IsAllDataRequested: true }
+            && IsValid(producer)
+            && (trusted || _tracer.Options.LinkUntrustedContext)
+            && !HasLinks(transport))
+        {
+            transport.AddLink(FollowsFromLink.To(producer));
+        }
+    }
+
+    private static bool HasLinks(Activity activity)
+    {
+        foreach (ActivityLink _ in activity.Links)
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Spans of the transport around the consume pipe: MassTransit's own, RabbitMQ.Client's.</summary>
     private static bool IsTransportSpan(Activity? activity) =>
         activity is not null
         && (activity.Source.Name == MassTransitAttributes.MassTransitSourceName

@@ -18,7 +18,8 @@ namespace Messaging.Tracing.MassTransit;
 /// <para>When MassTransit's own <c>MassTransit</c> source is listened, its send span is the producer span (bridged):
 /// this observer writes its context as <c>traceparent</c>/<c>tracestate</c> next to MassTransit's <c>MT-Activity-Id</c>,
 /// adds the message's baggage and the convention attributes, and starts nothing. Otherwise it starts its own
-/// <c>send {destination}</c> span, ended in <see cref="PostSend"/> or <see cref="SendFault"/>, and also writes its id as
+/// <c>send {destination}</c> span, current while the transport sends (a transport span such as RabbitMQ.Client's AMQP
+/// <c>publish</c> is its child) and ended in <see cref="PostSend"/> or <see cref="SendFault"/>, and also writes its id as
 /// <c>MT-Activity-Id</c> so consumers that use MassTransit's own instrumentation continue the same trace.</para>
 /// </remarks>
 public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserver
@@ -69,16 +70,18 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
                 return Task.CompletedTask;
             }
 
-            // The span ends in PostSend or SendFault; it must not stay current for the sending flow meanwhile.
+            // The span stays current until PostSend or SendFault, so the transport's own spans (RabbitMQ.Client's AMQP
+            // publish span) are its children, as they are of MassTransit's send span. MassTransit calls the observers from
+            // the async method that sends, so the span does not outlive that method as the sender's current span.
             Activity? span = _tracer.StartProducer(MassTransitOperations.Send(context.DestinationAddress, operationName), context);
-            Activity.Current = current;
-            Describe(span, context, operationName);
-            _tracer.Inject(span, context.Headers, MassTransitHeadersCarrierAdapter.Instance);
             if (span is not null)
             {
-                context.Headers.Set(PropagationHeaderNames.MassTransitActivityId, span.Id);
                 context.GetOrAddPayload(static () => new SendSpan()).Activity = span;
+                context.Headers.Set(PropagationHeaderNames.MassTransitActivityId, span.Id);
             }
+
+            Describe(span, context, operationName);
+            _tracer.Inject(span, context.Headers, MassTransitHeadersCarrierAdapter.Instance);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -101,7 +104,7 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
             span.RecordMessagingException(exception);
         }
 
-        // Stopping must not change the sending flow's current activity (the caller's span).
+        // Stopping makes the span's parent current again, unless the span is no longer current.
         span.StopKeepingCurrent();
 
         return Task.CompletedTask;

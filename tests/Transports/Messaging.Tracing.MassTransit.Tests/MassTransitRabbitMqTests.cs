@@ -87,6 +87,37 @@ public class MassTransitRabbitMqTests(RabbitMqBroker broker)
             """, spanCount: 2, TestBus.Timeout);
     }
 
+    [Theory]
+    [InlineData(MessageRelationship.FollowsFrom, "└┄┄")]
+    [InlineData(MessageRelationship.ChildOf, "└──")]
+    public async Task A_Python_pika_producer_is_continued_through_byte_array_headers(MessageRelationship relationship, string edge)
+    {
+        using var collector = new SpanCollector();
+        await using TestBus bus = await TestBus.StartRabbitMqAsync(broker, new BusSetup
+        {
+            Options = o => o.Relationship = relationship,
+            Endpoint = e => e.UseRawJsonDeserializer(),
+        });
+        using Activity producer = collector.StartRootSpan("pika producer", ActivityKind.Producer);
+
+        // A raw JSON message whose context headers are Python bytes: AMQP byte arrays, RabbitMQ.Client's BinaryTableValue.
+        await PikaPublisher.PublishAsync(broker, string.Empty, bus.EndpointOf<ShipOrderConsumer>(), """{"orderId":"py-1"}""", new Dictionary<string, string>
+        {
+            ["traceparent"] = TraceParentCodec.Format(producer.Context),
+            ["tracestate"] = "vendor=python",
+            ["baggage"] = "tenant=acme",
+        });
+        producer.Stop();
+
+        HandlerCall call = Assert.Single(await bus.Probe.WaitForCallsAsync(1, TestBus.Timeout));
+        Assert.Equal("acme", call.Baggage["tenant"]);
+        Assert.Equal("vendor=python", call.Activity?.TraceStateString);
+        await TraceAssert.ShapeAsync(collector, $"""
+            pika producer (producer)
+            {edge} process {bus.EndpointOf<ShipOrderConsumer>()} (consumer)
+            """, spanCount: 2, TestBus.Timeout);
+    }
+
     [Fact]
     public async Task A_MassTransit_producer_without_this_library_is_continued_through_MT_Activity_Id()
     {

@@ -59,6 +59,11 @@ public sealed class TestBus : IAsyncDisposable
                 x.AddMessagingTracing();
             }
 
+            if (setup.Endpoint is { } endpoint)
+            {
+                x.AddConfigureEndpointsCallback((_, cfg) => endpoint(cfg));
+            }
+
             x.AddConsumer<OrderPlacedConsumer>().Endpoint(e => Name(e, prefix, nameof(OrderPlacedConsumer), setup.TemporaryEndpoints));
             x.AddConsumer<ShipOrderConsumer>().Endpoint(e => Name(e, prefix, nameof(ShipOrderConsumer), setup.TemporaryEndpoints));
             x.AddConsumer<CheckStockConsumer>().Endpoint(e => Name(e, prefix, nameof(CheckStockConsumer), setup.TemporaryEndpoints));
@@ -126,4 +131,7 @@ public sealed class BusSetup
 
     /// <summary>Gets or sets bus configuration applied before <c>UseMessagingTracing</c> (an outer filter, e.g. retry).</summary>
     public Action<IBusFactoryConfigurator>? BeforeTracing { get; set; }
+
+    /// <summary>Gets or sets configuration applied to each consumer's receive endpoint (e.g. a raw JSON deserializer).</summary>
+    public Action<IReceiveEndpointConfigurator>? Endpoint { get; set; }
 }
