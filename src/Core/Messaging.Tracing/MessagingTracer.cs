@@ -102,6 +102,27 @@ public sealed class MessagingTracer
     }
 
     /// <summary>
+    /// Makes a span that another library's instrumentation started around the handler — RabbitMQ.Client's <c>deliver</c>
+    /// span, say — stand for this library's process span (bridged), so a message has one consumer span rather than two:
+    /// names it <c>{operation} {destination}</c>, gives it the convention attributes of <paramref name="operation"/> and runs
+    /// <see cref="MessagingTracingOptions.EnrichProcessSpan"/> on it. Where the span sits in the trace stays its starter's
+    /// choice; links and the current context are the caller's. Never throws for a faulty enrichment callback.
+    /// </summary>
+    /// <param name="activity">The span to describe; nothing is done unless it records data.</param>
+    /// <param name="operation">What is processed where (type <see cref="MessagingOperationType.Process"/>).</param>
+    /// <param name="message">The transport's message, passed to <see cref="MessagingTracingOptions.EnrichProcessSpan"/>.</param>
+    public void DescribeBridgedProcess(Activity activity, in MessagingOperation operation, object? message = null)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        if (activity.IsAllDataRequested)
+        {
+            activity.DisplayName = SpanNames.For(operation);
+        }
+
+        Describe(activity, operation, message, _options.EnrichProcessSpan, nameof(MessagingTracingOptions.EnrichProcessSpan));
+    }
+
+    /// <summary>
     /// Opens the scope a handler runs in for a batch: one process span linked (<c>follows_from</c>) to every
     /// message's producer, with <c>messaging.batch.message_count</c>. By default the batch starts a new trace;
     /// with <see cref="MessageRelationship.ChildOf"/> or <see cref="MessageRelationship.FollowsFrom"/> it joins the

@@ -65,12 +65,12 @@ internal static class RabbitMqProcessing
             MessageRelationship policy = trusted
                 ? relationship ?? options?.Relationship ?? tracer.Options.DefaultRelationship
                 : MessageRelationship.NewTrace;
-            string destination = RabbitMqSpanTags.Destination(exchange, routingKey, queue);
+            var operation = new MessagingOperation(RabbitMqAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, RabbitMqSpanTags.Destination(exchange, routingKey, queue));
             if (current is not null
                 && RabbitMqClientInstrumentation.IsDeliverSpan(current, deliveryTag)
                 && (policy != MessageRelationship.NewTrace || current.ParentSpanId == default))
             {
-                return Bridge(current, tracer, incoming, trusted, destination, routingKey, deliveryTag, properties, bodySize, options?.ClientId, message);
+                return Bridge(current, tracer, incoming, trusted, operation, routingKey, deliveryTag, properties, bodySize, options?.ClientId, message);
             }
 
             // A span that has ended is not ambient, since FollowsFrom would parent the process span on it: a channel's
@@ -82,7 +82,6 @@ internal static class RabbitMqProcessing
                 Activity.Current = RunningAncestor(current);
             }
 
-            var operation = new MessagingOperation(RabbitMqAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, destination);
             scope = tracer.StartProcess(incoming, operation, policy, trusted, message);
             RabbitMqSpanTags.SetMessage(scope.Activity, routingKey, properties, bodySize, options?.ClientId);
             RabbitMqSpanTags.SetDeliveryTag(scope.Activity, deliveryTag);
@@ -102,7 +101,7 @@ internal static class RabbitMqProcessing
         MessagingTracer tracer,
         in PropagationContext incoming,
         bool trusted,
-        string destination,
+        in MessagingOperation operation,
         string routingKey,
         ulong deliveryTag,
         IReadOnlyBasicProperties? properties,
@@ -118,14 +117,9 @@ internal static class RabbitMqProcessing
                 deliver.AddLink(FollowsFromLink.To(producer));
             }
 
-            deliver.DisplayName = string.Concat(ProcessOperation, " ", destination);
-            deliver.SetTag(MessagingAttributes.System, RabbitMqAttributes.SystemName);
-            deliver.SetTag(MessagingAttributes.OperationType, ProcessOperation);
-            deliver.SetTag(MessagingAttributes.OperationName, ProcessOperation);
-            deliver.SetTag(MessagingAttributes.DestinationName, destination);
+            tracer.DescribeBridgedProcess(deliver, operation, message);
             RabbitMqSpanTags.SetMessage(deliver, routingKey, properties, bodySize, clientId);
             RabbitMqSpanTags.SetDeliveryTag(deliver, deliveryTag);
-            Enrich(tracer.Options.EnrichProcessSpan, deliver, message);
         }
 
         // As for this library's own process span: only a trusted sender's baggage is the handler's.
@@ -137,23 +131,6 @@ internal static class RabbitMqProcessing
         }
 
         return DeliveryScope.Bridged(deliver, previous);
-    }
-
-    private static void Enrich(Action<Activity, object>? enrich, Activity activity, object? message)
-    {
-        if (enrich is null || message is null)
-        {
-            return;
-        }
-
-        try
-        {
-            enrich(activity, message);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            MessagingTracingEventSource.Log.CallbackFailed(nameof(MessagingTracingOptions.EnrichProcessSpan), ex);
-        }
     }
 
     private static bool IsValid(in ActivityContext context) => context.TraceId != default && context.SpanId != default;

@@ -302,6 +302,40 @@ public class MessagingTracerTests
         Assert.Equal(ActivityStatusCode.Unset, collector.Spans.Single(s => s.Kind == ActivityKind.Consumer).Status);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_bridged_span_gets_the_process_name_attributes_and_enrichment_and_a_throwing_enricher_is_contained(bool enricherThrows)
+    {
+        var tracer = new MessagingTracer(new MessagingTracingOptions
+        {
+            EnrichProcessSpan = (activity, message) =>
+            {
+                activity.SetTag("app.message", message);
+                if (enricherThrows)
+                {
+                    throw new InvalidOperationException("enricher bug");
+                }
+            },
+        });
+        using var collector = new SpanCollector();
+
+        // Another library's consumer span (as RabbitMQ.Client's deliver span), here one of the kit's source.
+        using (Activity foreign = collector.StartRootSpan("deliver", ActivityKind.Consumer))
+        {
+            tracer.DescribeBridgedProcess(foreign, Process, "order-1");
+        }
+
+        Activity bridged = Assert.Single(collector.Spans);
+        Assert.Equal("process orders", bridged.DisplayName);
+        Assert.Equal("kafka", bridged.GetTagItem("messaging.system"));
+        Assert.Equal("process", bridged.GetTagItem("messaging.operation.type"));
+        Assert.Equal("process", bridged.GetTagItem("messaging.operation.name"));
+        Assert.Equal("orders", bridged.GetTagItem("messaging.destination.name"));
+        Assert.Equal("order-1", bridged.GetTagItem("app.message"));
+        Assert.Equal(ActivityStatusCode.Unset, bridged.Status);
+    }
+
     [Fact]
     public void Options_are_validated_when_the_tracer_is_built()
     {
