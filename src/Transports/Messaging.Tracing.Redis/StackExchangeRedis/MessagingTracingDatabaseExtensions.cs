@@ -33,9 +33,10 @@ public static class MessagingTracingDatabaseExtensions
     /// the caller's pairs.</para>
     /// <para>A stream rejected by <see cref="RedisTracingOptions.StreamFilter"/> gets a plain <c>StreamAddAsync</c> of the
     /// caller's pairs, without span or trace pairs.</para>
-    /// <para>The parameters are <c>StreamAddAsync</c>'s, with its defaults: trimming is exact unless
-    /// <paramref name="useApproximateMaxLength"/> is set (the library's own append of the 1.2.6 era trimmed approximately by
-    /// default). There are no <see cref="CommandFlags"/>: the span needs Redis's reply, so fire-and-forget is not offered.</para>
+    /// <para>The parameters are <c>StreamAddAsync</c>'s, with its defaults, so a traced append trims as the plain one does:
+    /// exactly unless <paramref name="useApproximateMaxLength"/> is set (earlier versions of this method, written for
+    /// StackExchange.Redis 1.2.6, trimmed approximately by default). There are no <see cref="CommandFlags"/>: the span needs
+    /// Redis's reply, so fire-and-forget is not offered.</para>
     /// </remarks>
     /// <param name="database">The database; not a batch or transaction (the call awaits Redis's reply).</param>
     /// <param name="key">The stream key.</param>
