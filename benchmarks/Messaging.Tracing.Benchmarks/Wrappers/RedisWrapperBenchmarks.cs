@@ -1,4 +1,5 @@
 using System;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
@@ -43,10 +44,10 @@ public class RedisWrapperBenchmarks
     {
         _listener = BenchmarkListener.Start(Listener, MessagingActivitySource.Name);
         _values = [new NameValueEntry("type", "order.created"), new NameValueEntry("body", _body)];
+        // As StackExchange.Redis returns an entry it read: id, names and values as raw bytes.
         _received = new StreamMessage(
             Stream,
-            "1700000000000-0",
-            [new NameValueEntry("type", "order.created"), new NameValueEntry("body", _body), new NameValueEntry("traceparent", SampleContext.TraceParent)]);
+            new StreamEntry(Raw("1700000000000-0"), [new NameValueEntry(Raw("type"), Raw("order.created")), new NameValueEntry(Raw("body"), _body), new NameValueEntry(Raw("traceparent"), SampleContext.TraceParentUtf8)]));
         _consumer = new TracedStreamConsumer(_database, Stream, Group, "consumer-1", new TracedStreamConsumerOptions { CreateGroup = false });
     }
 
@@ -72,4 +73,6 @@ public class RedisWrapperBenchmarks
     [Benchmark]
     [BenchmarkCategory(WrapperCategories.Consume)]
     public Task Traced_Process() => _consumer.ProcessAsync(_received, Handler);
+
+    private static RedisValue Raw(string text) => Encoding.UTF8.GetBytes(text);
 }

@@ -605,7 +605,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         var stream = new RedisTestStream(broker);
 
         // Long enough that the busy entries, claimed afresh below, cannot become idle while the test runs its two reads.
-        TimeSpan minIdle = TimeSpan.FromSeconds(1.5);
+        TimeSpan minIdle = TimeSpan.FromSeconds(2);
         var ids = new List<RedisValue>();
         for (int i = 0; i < 12; i++)
         {
