@@ -11,9 +11,10 @@ namespace Messaging.Tracing.Benchmarks.Throughput;
 /// <summary>
 /// Redis Streams through StackExchange.Redis on the server of <c>REDIS_CONNECTION</c> (loopback by default): append to a
 /// fresh stream, up to <see cref="InFlight"/> appends pipelined at a time, read with one consumer of a consumer group on its
-/// own multiplexer (<c>XREADGROUP … BLOCK</c>), acknowledge each entry after its handler. Off: <c>XADD</c>,
-/// <c>XREADGROUP</c> and <c>XACK</c> sent with <see cref="IDatabaseAsync.ExecuteAsync(string, object[])"/>; traced:
-/// <c>StreamAddTracedAsync</c> and <see cref="TracedStreamConsumer"/>, which send the same commands.
+/// own multiplexer (<c>XREADGROUP … BLOCK</c>), acknowledge each entry after its handler. Off: StackExchange.Redis's
+/// <c>StreamAddAsync</c> and <c>StreamAcknowledgeAsync</c>, and <c>XREADGROUP … BLOCK</c> (which has no typed form) sent with
+/// <see cref="IDatabaseAsync.ExecuteAsync(string, object[])"/>; traced: <c>StreamAddTracedAsync</c> and
+/// <see cref="TracedStreamConsumer"/>, which send the same commands.
 /// </summary>
 public sealed class RedisStreamsScenario : IThroughputScenario
 {
@@ -35,7 +36,7 @@ public sealed class RedisStreamsScenario : IThroughputScenario
     public RedisStreamsScenario(int messages) => Messages = messages;
 
     /// <inheritdoc/>
-    public string Name => "Redis Streams (StackExchange.Redis 1.2, loopback server)";
+    public string Name => "Redis Streams (StackExchange.Redis 3.4, loopback server)";
 
     /// <inheritdoc/>
     public int Messages { get; }
@@ -65,7 +66,7 @@ public sealed class RedisStreamsScenario : IThroughputScenario
         IDatabase consumer = _consumer!.GetDatabase();
         bool traced = mode != ThroughputMode.Off;
         string stream = $"throughput-{Interlocked.Increment(ref _streams)}-{Guid.NewGuid():N}";
-        await producer.ExecuteAsync("XGROUP", "CREATE", stream, Group, "0", "MKSTREAM");
+        await producer.StreamCreateConsumerGroupAsync(stream, Group, StreamPosition.Beginning, createStream: true);
         try
         {
             var meter = new RunMeter(messages);
@@ -116,13 +117,13 @@ public sealed class RedisStreamsScenario : IThroughputScenario
 
     private async Task AppendAllAsync(IDatabase database, string stream, int messages, bool traced)
     {
-        var fields = new[] { new StreamField("type", "order"), new StreamField("body", _payload) };
+        NameValueEntry[] values = [new NameValueEntry("type", "order"), new NameValueEntry("body", _payload)];
         var pending = new List<Task>(InFlight);
         for (int i = 0; i < messages; i++)
         {
             pending.Add(traced
-                ? database.StreamAddTracedAsync(stream, fields)
-                : database.ExecuteAsync("XADD", stream, "*", "type", "order", "body", _payload));
+                ? database.StreamAddTracedAsync(stream, values)
+                : database.StreamAddAsync(stream, values));
             if (pending.Count == InFlight)
             {
                 await Task.WhenAll(pending);
@@ -161,13 +162,15 @@ public sealed class RedisStreamsScenario : IThroughputScenario
                 continue;
             }
 
-            // [[stream, [[id, [field, value, …]], …]]]
-            var entries = (RedisResult[])((RedisResult[])((RedisResult[])reply!)[0]!)[1]!;
+            // RESP2: [[stream, entries]]; RESP3 (StackExchange.Redis 3.x's default): the map {stream: entries}, which
+            // StackExchange.Redis flattens to [stream, entries]. Each entry is [id, [name, value, …]].
+            var streams = (RedisResult[])reply!;
+            var entries = (RedisResult[])(streams.Length == 1 ? ((RedisResult[])streams[0]!)[1] : streams[1])!;
             foreach (RedisResult entry in entries)
             {
-                var id = (string)((RedisResult[])entry!)[0]!;
+                var id = (RedisValue)((RedisResult[])entry!)[0];
                 meter.Observed();
-                await database.ExecuteAsync("XACK", stream, Group, id);
+                await database.StreamAcknowledgeAsync(stream, Group, id);
                 meter.Finished(1);
             }
         }

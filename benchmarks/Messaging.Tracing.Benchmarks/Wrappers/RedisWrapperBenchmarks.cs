@@ -1,4 +1,5 @@
 using System;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
@@ -12,9 +13,9 @@ namespace Messaging.Tracing.Benchmarks.Wrappers;
 
 /// <summary>
 /// Per-message cost of the Redis Streams helpers against the bare commands, on a database that does no I/O
-/// (<see cref="NullDatabase"/>): <c>StreamAddTracedAsync</c> (field copy, send span, inject) against <c>XADD</c> sent with
-/// <c>ExecuteAsync</c>, and <c>TracedStreamConsumer.ProcessAsync</c> (extract, process scope, <c>XACK</c>) against the
-/// handler followed by <c>XACK</c>.
+/// (<see cref="NullDatabase"/>): <c>StreamAddTracedAsync</c> (copy of the pairs, send span, inject) against
+/// <c>StreamAddAsync</c>, and <c>TracedStreamConsumer.ProcessAsync</c> (extract, process scope, <c>XACK</c>) against the
+/// handler followed by <c>StreamAcknowledgeAsync</c>.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
@@ -30,7 +31,7 @@ public class RedisWrapperBenchmarks
     private readonly IDatabase _database = NullDatabase.Create();
     private readonly RedisValue _body = new byte[PayloadSize];
     private BenchmarkListener? _listener;
-    private StreamField[] _fields = null!;
+    private NameValueEntry[] _values = null!;
     private StreamMessage _received = null!;
     private TracedStreamConsumer _consumer = null!;
 
@@ -42,11 +43,11 @@ public class RedisWrapperBenchmarks
     public void GlobalSetup()
     {
         _listener = BenchmarkListener.Start(Listener, MessagingActivitySource.Name);
-        _fields = [new StreamField("type", "order.created"), new StreamField("body", _body)];
+        _values = [new NameValueEntry("type", "order.created"), new NameValueEntry("body", _body)];
+        // As StackExchange.Redis returns an entry it read: id, names and values as raw bytes.
         _received = new StreamMessage(
             Stream,
-            "1700000000000-0",
-            [new StreamField("type", "order.created"), new StreamField("body", _body), new StreamField("traceparent", SampleContext.TraceParent)]);
+            new StreamEntry(Raw("1700000000000-0"), [new NameValueEntry(Raw("type"), Raw("order.created")), new NameValueEntry(Raw("body"), _body), new NameValueEntry(Raw("traceparent"), SampleContext.TraceParentUtf8)]));
         _consumer = new TracedStreamConsumer(_database, Stream, Group, "consumer-1", new TracedStreamConsumerOptions { CreateGroup = false });
     }
 
@@ -55,21 +56,23 @@ public class RedisWrapperBenchmarks
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory(WrapperCategories.Produce)]
-    public Task<RedisResult> Bare_Append() => _database.ExecuteAsync("XADD", Stream, "*", _fields[0].Name, _fields[0].Value, _fields[1].Name, _fields[1].Value);
+    public Task<RedisValue> Bare_Append() => _database.StreamAddAsync(Stream, _values);
 
     [Benchmark]
     [BenchmarkCategory(WrapperCategories.Produce)]
-    public Task<string> Traced_Append() => _database.StreamAddTracedAsync(Stream, _fields);
+    public Task<RedisValue> Traced_Append() => _database.StreamAddTracedAsync(Stream, _values);
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory(WrapperCategories.Consume)]
     public async Task Bare_Process()
     {
         await Handler(_received, CancellationToken.None);
-        await _database.ExecuteAsync("XACK", Stream, Group, _received.Id);
+        await _database.StreamAcknowledgeAsync(Stream, Group, _received.Id);
     }
 
     [Benchmark]
     [BenchmarkCategory(WrapperCategories.Consume)]
     public Task Traced_Process() => _consumer.ProcessAsync(_received, Handler);
+
+    private static RedisValue Raw(string text) => Encoding.UTF8.GetBytes(text);
 }

@@ -15,8 +15,9 @@ namespace EventSourcing.EventStore;
 /// (<c>traceparent</c>, <c>tracestate</c>, <c>baggage</c>, <c>correlation-id</c>, <c>causation-id</c>) field by field.
 /// </summary>
 /// <remarks>
-/// StackExchange.Redis 1.2.6 has no stream API: entries are written by a Lua script (<c>XLEN</c> check for optimistic
-/// concurrency, then <c>XADD</c> to both streams, atomically) and read with <c>XRANGE</c> through <c>ExecuteAsync</c>.
+/// StackExchange.Redis's typed stream API throughout: an append is one transaction (<c>MULTI</c>/<c>EXEC</c>) whose
+/// condition, <see cref="Condition.StreamLengthEqual"/>, is the optimistic concurrency check, and whose
+/// <c>StreamAddAsync</c> calls write each event to both streams atomically; reads page with <c>StreamRangeAsync</c>.
 /// </remarks>
 public sealed class RedisEventStore : IEventStore
 {
@@ -36,31 +37,6 @@ public sealed class RedisEventStore : IEventStore
     public const string DataField = "data";
 
     private const int PageSize = 256;
-
-    // KEYS[1] the aggregate's stream, KEYS[2] the global stream. ARGV[1] the expected version, ARGV[2] the number of
-    // events, then per event its number of field/value pairs followed by the pairs; the script adds 'version'.
-    // Returns the stream's new version.
-    private const string AppendScript = """
-        local version = redis.call('XLEN', KEYS[1])
-        if version ~= tonumber(ARGV[1]) then
-          return redis.error_reply('WRONGVERSION ' .. version)
-        end
-        local i = 3
-        for e = 1, tonumber(ARGV[2]) do
-          local n = tonumber(ARGV[i])
-          local fields = {}
-          for f = 1, n * 2 do
-            fields[f] = ARGV[i + f]
-          end
-          i = i + 1 + n * 2
-          version = version + 1
-          fields[#fields + 1] = 'version'
-          fields[#fields + 1] = tostring(version)
-          redis.call('XADD', KEYS[1], '*', unpack(fields))
-          redis.call('XADD', KEYS[2], '*', unpack(fields))
-        end
-        return version
-        """;
 
     private static readonly HashSet<string> ReservedFields = new(StringComparer.Ordinal) { EventIdField, EventTypeField, StreamField, VersionField, DataField };
 
@@ -105,40 +81,25 @@ public sealed class RedisEventStore : IEventStore
     public async Task<IReadOnlyList<StoredEvent>> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var args = new List<RedisValue> { expectedVersion, events.Count };
-        foreach (EventData data in events)
+        string streamKey = StreamKey(streamId);
+        ITransaction transaction = _database.CreateTransaction();
+        transaction.AddCondition(Condition.StreamLengthEqual(streamKey, expectedVersion));
+        var appends = new List<Task>(2 * events.Count);
+        for (int i = 0; i < events.Count; i++)
         {
-            args.Add(4 + data.Metadata.Count);
-            args.Add(EventIdField);
-            args.Add(data.EventId.ToString("D"));
-            args.Add(EventTypeField);
-            args.Add(data.Type);
-            args.Add(StreamField);
-            args.Add(streamId);
-            args.Add(DataField);
-            args.Add(data.Data);
-            foreach (KeyValuePair<string, string> entry in data.Metadata)
-            {
-                if (ReservedFields.Contains(entry.Key))
-                {
-                    throw new ArgumentException($"Metadata key '{entry.Key}' is a reserved stream entry field.", nameof(events));
-                }
-
-                args.Add(entry.Key);
-                args.Add(entry.Value);
-            }
+            NameValueEntry[] entry = Entry(streamId, expectedVersion + i + 1, events[i]);
+            appends.Add(transaction.StreamAddAsync(streamKey, entry));
+            appends.Add(transaction.StreamAddAsync(AllStreamKey, entry));
         }
 
-        try
+        if (!await transaction.ExecuteAsync().ConfigureAwait(false))
         {
-            await _database.ScriptEvaluateAsync(AppendScript, [StreamKey(streamId), AllStreamKey], args.ToArray()).ConfigureAwait(false);
-        }
-        catch (RedisServerException ex) when (ex.Message.StartsWith("WRONGVERSION", StringComparison.Ordinal))
-        {
-            long actual = long.Parse(ex.Message.AsSpan("WRONGVERSION ".Length), CultureInfo.InvariantCulture);
+            // The condition failed: nothing was written (the queued appends are cancelled).
+            long actual = await _database.StreamLengthAsync(streamKey).ConfigureAwait(false);
             throw WrongExpectedVersionException.For(streamId, expectedVersion, actual);
         }
 
+        await Task.WhenAll(appends).ConfigureAwait(false);
         var stored = new StoredEvent[events.Count];
         for (int i = 0; i < events.Count; i++)
         {
@@ -151,19 +112,42 @@ public sealed class RedisEventStore : IEventStore
     /// <inheritdoc/>
     public IAsyncEnumerable<StoredEvent> ReadAllAsync(CancellationToken cancellationToken) => ReadRangeAsync(AllStreamKey, cancellationToken);
 
+    /// <summary>The stream entry of an event: its own fields, its metadata field by field, then its version.</summary>
+    private static NameValueEntry[] Entry(string streamId, long version, EventData data)
+    {
+        var entry = new List<NameValueEntry>(5 + data.Metadata.Count)
+        {
+            new(EventIdField, data.EventId.ToString("D")),
+            new(EventTypeField, data.Type),
+            new(StreamField, streamId),
+            new(DataField, data.Data),
+        };
+        foreach (KeyValuePair<string, string> metadata in data.Metadata)
+        {
+            if (ReservedFields.Contains(metadata.Key))
+            {
+                throw new ArgumentException($"Metadata key '{metadata.Key}' is a reserved stream entry field.", nameof(data));
+            }
+
+            entry.Add(new NameValueEntry(metadata.Key, metadata.Value));
+        }
+
+        entry.Add(new NameValueEntry(VersionField, version));
+        return [.. entry];
+    }
+
     private async IAsyncEnumerable<StoredEvent> ReadRangeAsync(string key, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string start = "-";
+        RedisValue start = "-";
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            RedisResult reply = await _database.ExecuteAsync("XRANGE", key, start, "+", "COUNT", PageSize).ConfigureAwait(false);
-            RedisResult[] entries = reply.IsNull ? [] : (RedisResult[])reply!;
-            foreach (RedisResult entry in entries)
+            StreamEntry[] entries = await _database.StreamRangeAsync(key, start, "+", PageSize).ConfigureAwait(false);
+            foreach (StreamEntry entry in entries)
             {
-                RedisResult[] pair = (RedisResult[])entry!;
-                start = "(" + (string)pair[0]!;
-                yield return Parse((RedisResult[])pair[1]!);
+                // The next page starts after this entry (an exclusive range, Redis 6.2 and later).
+                start = "(" + entry.Id;
+                yield return Parse(entry.Values);
             }
 
             if (entries.Length < PageSize)
@@ -173,7 +157,7 @@ public sealed class RedisEventStore : IEventStore
         }
     }
 
-    private static StoredEvent Parse(RedisResult[] fields)
+    private static StoredEvent Parse(NameValueEntry[] values)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         Guid eventId = Guid.Empty;
@@ -181,10 +165,10 @@ public sealed class RedisEventStore : IEventStore
         string stream = string.Empty;
         string data = string.Empty;
         long version = 0;
-        for (int i = 0; i + 1 < fields.Length; i += 2)
+        foreach (NameValueEntry entry in values)
         {
-            string name = (string)fields[i]!;
-            string value = (string)fields[i + 1]!;
+            string name = entry.Name!;
+            string value = entry.Value!;
             switch (name)
             {
                 case EventIdField:

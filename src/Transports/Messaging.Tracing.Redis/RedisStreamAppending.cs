@@ -14,31 +14,32 @@ internal static class RedisStreamAppending
     private const string SendOperation = "send";
 
     // Room for traceparent, tracestate and baggage.
-    private const int TraceFields = 3;
+    private const int TracePairs = 3;
 
-    public static async Task<string> AddAsync(
+    public static async Task<RedisValue> AddAsync(
         IDatabase database,
-        RedisKey stream,
-        IReadOnlyList<StreamField> fields,
-        long? maxLength,
+        RedisKey key,
+        NameValueEntry[] streamPairs,
+        RedisValue? messageId,
+        int? maxLength,
         bool useApproximateMaxLength,
         MessagingTracer tracer,
         RedisTracingOptions? options)
     {
-        string streamName = (string)stream!;
-        if (options is not null && !options.TracesStream(streamName))
+        string stream = (string)key!;
+        if (options is not null && !options.TracesStream(stream))
         {
-            return await XAddAsync(database, stream, fields, maxLength, useApproximateMaxLength).ConfigureAwait(false);
+            return await database.StreamAddAsync(key, streamPairs, messageId, maxLength, useApproximateMaxLength).ConfigureAwait(false);
         }
 
-        Activity? span = StartSend(tracer, streamName, fields, options?.ClientId);
-        IReadOnlyList<StreamField> sent = WithTraceFields(tracer, span, fields) ?? fields;
+        Activity? span = StartSend(tracer, stream, streamPairs, options?.ClientId);
+        NameValueEntry[] sent = WithTracePairs(tracer, span, streamPairs) ?? streamPairs;
         try
         {
-            string id = await XAddAsync(database, stream, sent, maxLength, useApproximateMaxLength).ConfigureAwait(false);
+            RedisValue id = await database.StreamAddAsync(key, sent, messageId, maxLength, useApproximateMaxLength).ConfigureAwait(false);
             if (span is { IsAllDataRequested: true })
             {
-                span.SetTag(MessagingAttributes.MessageId, id);
+                span.SetTag(MessagingAttributes.MessageId, id.ToString());
             }
 
             return id;
@@ -56,21 +57,17 @@ internal static class RedisStreamAppending
     }
 
     /// <summary>
-    /// A copy of the caller's fields with the trace fields replaced (earlier ones removed, the current ones appended), so
-    /// the caller's list is never touched; null when the copy cannot be made (the caller's fields then go as they are).
+    /// A copy of the caller's pairs with the trace pairs replaced (earlier ones removed, the current ones appended), so the
+    /// caller's array is never touched; null when the copy cannot be made (the caller's pairs then go as they are).
     /// </summary>
-    private static List<StreamField>? WithTraceFields(MessagingTracer tracer, Activity? span, IReadOnlyList<StreamField> fields)
+    private static NameValueEntry[]? WithTracePairs(MessagingTracer tracer, Activity? span, NameValueEntry[] streamPairs)
     {
         try
         {
-            var traced = new List<StreamField>(fields.Count + TraceFields);
-            for (int i = 0; i < fields.Count; i++)
-            {
-                traced.Add(fields[i]);
-            }
-
-            tracer.Inject(span, traced, StreamFieldsCarrierAdapter.Instance);
-            return traced;
+            var traced = new List<NameValueEntry>(streamPairs.Length + TracePairs);
+            traced.AddRange(streamPairs);
+            tracer.Inject(span, traced, NameValueEntriesCarrierAdapter.Instance);
+            return [.. traced];
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -79,43 +76,13 @@ internal static class RedisStreamAppending
         }
     }
 
-    /// <summary><c>XADD key [MAXLEN [~] n] * name value …</c>; returns the new entry's id.</summary>
-    private static async Task<string> XAddAsync(IDatabase database, RedisKey stream, IReadOnlyList<StreamField> fields, long? maxLength, bool approximate)
-    {
-        int trim = maxLength is null ? 0 : approximate ? 3 : 2;
-        var args = new object[2 + trim + (2 * fields.Count)];
-        int next = 0;
-        args[next++] = stream;
-        if (maxLength is { } length)
-        {
-            args[next++] = "MAXLEN";
-            if (approximate)
-            {
-                args[next++] = "~";
-            }
-
-            args[next++] = length;
-        }
-
-        args[next++] = "*";
-        for (int i = 0; i < fields.Count; i++)
-        {
-            StreamField field = fields[i];
-            args[next++] = field.Name;
-            args[next++] = field.Value;
-        }
-
-        RedisResult id = await database.ExecuteAsync("XADD", args).ConfigureAwait(false);
-        return (string)id!;
-    }
-
-    private static Activity? StartSend(MessagingTracer tracer, string stream, IReadOnlyList<StreamField> fields, string? clientId)
+    private static Activity? StartSend(MessagingTracer tracer, string stream, NameValueEntry[] streamPairs, string? clientId)
     {
         Activity? span = null;
         try
         {
             var operation = new MessagingOperation(RedisAttributes.SystemName, MessagingOperationType.Send, SendOperation, stream);
-            span = tracer.StartProducer(operation, fields);
+            span = tracer.StartProducer(operation, streamPairs);
             if (span is { IsAllDataRequested: true } && clientId is not null)
             {
                 span.SetTag(MessagingAttributes.ClientId, clientId);

@@ -19,31 +19,38 @@ namespace Messaging.Tracing.Redis;
 /// </summary>
 /// <remarks>
 /// <para><b>Reading.</b> <see cref="ReadAndProcessAsync"/> reads up to <see cref="TracedStreamConsumerOptions.Count"/> new
-/// entries (<c>XREADGROUP GROUP g c COUNT n STREAMS s &gt;</c>), waiting at most <see cref="TracedStreamConsumerOptions.MaxWait"/>
-/// for them — by polling, or with <c>BLOCK</c> when <see cref="TracedStreamConsumerOptions.BlockOnServer"/> is on (see there
-/// why that needs a dedicated multiplexer). <see cref="RunAsync"/> repeats it until cancelled. The group (and the stream)
-/// is created first when missing (<c>XGROUP CREATE … MKSTREAM</c>; an existing group is kept).</para>
-/// <para><b>Recovery.</b> Every <see cref="TracedStreamConsumerOptions.ClaimInterval"/>, entries pending longer than
-/// <see cref="TracedStreamConsumerOptions.ClaimMinIdleTime"/> at any consumer of the group are claimed and processed before
-/// new ones: <c>XPENDING s g IDLE ms - + n</c> lists them with their delivery counts, <c>XCLAIM s g c ms id …</c> takes them
-/// (its own idle check lets exactly one of several competing consumers win each entry). That pair, rather than
-/// <c>XAUTOCLAIM</c>, is used because <c>XAUTOCLAIM</c> does not report delivery counts; both need Redis 6.2 or later.
-/// A recovered entry is <see cref="StreamMessage.IsClaimed"/>, carries its <see cref="StreamMessage.DeliveryCount"/>
-/// (<c>messaging.redis.message.delivery_count</c> on the span), and by default starts a new trace linked
-/// (<c>follows_from</c>) to its producer (<see cref="RedisTracingOptions.ReclaimedRelationship"/>): it is delayed,
-/// redelivered work.</para>
+/// entries (StackExchange.Redis's <c>StreamReadGroupAsync</c>: <c>XREADGROUP GROUP g c COUNT n STREAMS s &gt;</c>), waiting
+/// at most <see cref="TracedStreamConsumerOptions.MaxWait"/> for them — by polling, or with <c>BLOCK</c> when
+/// <see cref="TracedStreamConsumerOptions.BlockOnServer"/> is on (see there why that needs a dedicated multiplexer).
+/// <see cref="RunAsync"/> repeats it until cancelled. The group (and the stream) is created first when missing
+/// (<c>StreamCreateConsumerGroupAsync</c> with <c>createStream</c>; an existing group is kept).</para>
+/// <para><b>Recovery.</b> Entries pending longer than <see cref="TracedStreamConsumerOptions.ClaimMinIdleTime"/> at any
+/// consumer of the group are claimed and processed before new ones, with <c>StreamAutoClaimAsync</c>
+/// (<c>XAUTOCLAIM s g c ms cursor COUNT n</c>): its own idle check lets exactly one of several competing consumers win each
+/// entry. The consumer keeps Redis's cursor from one round to the next, so a pass visits the group's whole pending list
+/// in order — rounds follow one another at once while a pass is under way, and a new pass starts every
+/// <see cref="TracedStreamConsumerOptions.ClaimInterval"/>. <c>XAUTOCLAIM</c> does not report delivery counts: they are read
+/// right after the claim with one <c>StreamPendingMessagesAsync</c> (<c>XPENDING s g id id 1</c>) per claimed entry, sent
+/// together (one round trip). A recovered entry is <see cref="StreamMessage.IsClaimed"/>, carries its exact
+/// <see cref="StreamMessage.DeliveryCount"/> (<c>messaging.redis.message.delivery_count</c> on the span), and by default
+/// starts a new trace linked (<c>follows_from</c>) to its producer (<see cref="RedisTracingOptions.ReclaimedRelationship"/>):
+/// it is delayed, redelivered work. An entry deleted from the stream (<c>XDEL</c>, trimming) while pending has nothing left
+/// to process and is never handed to the handler: Redis 7.0 and later drop it from the pending list
+/// (<c>StreamAutoClaimResult.DeletedIds</c>); Redis 6.2 returns it without id or values, so it is skipped at every pass
+/// and stays in Redis 6.2's pending list. Recovery needs Redis 6.2 or later.</para>
 /// <para><b>Failures.</b> A handler exception is recorded on the entry's span (exception event, <c>error.type</c>, status
 /// Error), the entry is not acknowledged — it stays pending and is recovered after the minimum idle time — and the
 /// remaining entries already received in the same call are still processed; then the first exception is rethrown to the
 /// caller of <see cref="ReadAndProcessAsync"/> (or <see cref="RunAsync"/>, which stops). A failed <c>XACK</c> counts as a
-/// failure of its entry. Faults of the tracing itself are reported through self-diagnostics and the entry is handled
-/// without a span.</para>
+/// failure of its entry. A group that has gone (<c>NOGROUP</c>: the stream or the group was deleted) is created again when
+/// <see cref="TracedStreamConsumerOptions.CreateGroup"/> is on. Faults of the tracing itself are reported through
+/// self-diagnostics and the entry is handled without a span.</para>
 /// <para><b>Cancellation.</b> The token is checked before each read and before each entry and passed to the handler;
 /// waiting ends when it is cancelled (an <see cref="OperationCanceledException"/>, except from <see cref="RunAsync"/>,
 /// which returns). Entries received but not yet handed to the handler stay pending and are recovered later. A read with
 /// <c>BLOCK</c> cannot be interrupted; it ends within <see cref="TracedStreamConsumerOptions.MaxWait"/>.</para>
 /// <para>One instance reads from one flow at a time; for parallelism, create several consumers (distinct names). Works with
-/// StackExchange.Redis 1.2.6 and 2.x (below 3.0), through <c>IDatabase.ExecuteAsync</c> only.</para>
+/// StackExchange.Redis 2.6.70 and later, 3.x included, on RESP2 and RESP3 connections.</para>
 /// </remarks>
 public sealed class TracedStreamConsumer
 {
@@ -51,18 +58,23 @@ public sealed class TracedStreamConsumer
     private const string BusyGroupError = "BUSYGROUP";
     private const string NoGroupError = "NOGROUP";
 
+    /// <summary>Where a pass over the pending list starts, and the cursor <c>XAUTOCLAIM</c> returns when it has reached the end.</summary>
+    private static readonly RedisValue StartOfPendingList = "0-0";
+
     private readonly IDatabase _database;
-    private readonly object _streamKey;
+    private readonly RedisKey _streamKey;
+    private readonly RedisValue _group;
+    private readonly RedisValue _name;
     private readonly string _clientId;
     private readonly TracedStreamConsumerOptions _settings;
     private readonly RedisTracingOptions _options;
     private readonly MessagingTracer _tracer;
     private readonly bool _traced;
-    private readonly object[] _readArgs;
-    private readonly object[] _readNowArgs;
+    private readonly object[]? _blockingRead;
     private readonly MessagingOperation _operation;
     private bool _groupReady;
     private long _nextClaim;
+    private RedisValue _claimCursor = StartOfPendingList;
 
     /// <summary>Initializes a new instance of the <see cref="TracedStreamConsumer"/> class.</summary>
     /// <param name="database">The database (with <see cref="TracedStreamConsumerOptions.BlockOnServer"/>, of a multiplexer dedicated to this consumer).</param>
@@ -95,6 +107,8 @@ public sealed class TracedStreamConsumer
         _database = database;
         _tracer = tracer ?? MessagingTracer.Default;
         _streamKey = stream;
+        _group = group;
+        _name = consumer;
         Stream = streamName;
         Group = group;
         Name = consumer;
@@ -102,11 +116,11 @@ public sealed class TracedStreamConsumer
         _traced = _options.TracesStream(streamName);
         _operation = new MessagingOperation(RedisAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, streamName);
 
-        // Built once: the reads of a consumer differ only in whether they block.
-        _readNowArgs = ["GROUP", group, consumer, "COUNT", _settings.Count, "STREAMS", _streamKey, ">"];
-        _readArgs = _settings.BlockOnServer && _settings.MaxWait > TimeSpan.Zero
-            ? ["GROUP", group, consumer, "COUNT", _settings.Count, "BLOCK", Milliseconds(_settings.MaxWait), "STREAMS", _streamKey, ">"]
-            : _readNowArgs;
+        // XREADGROUP … BLOCK has no typed form in StackExchange.Redis: built once, sent with ExecuteAsync.
+        if (_settings.BlockOnServer && _settings.MaxWait > TimeSpan.Zero)
+        {
+            _blockingRead = ["GROUP", group, consumer, "COUNT", _settings.Count, "BLOCK", Milliseconds(_settings.MaxWait), "STREAMS", _streamKey, ">"];
+        }
     }
 
     /// <summary>Gets the stream key.</summary>
@@ -119,15 +133,16 @@ public sealed class TracedStreamConsumer
     public string Name { get; }
 
     /// <summary>
-    /// Creates the consumer group, and the stream when missing (<c>XGROUP CREATE s g {GroupStartId} MKSTREAM</c>). The read
-    /// methods call it before their first read when <see cref="TracedStreamConsumerOptions.CreateGroup"/> is on.
+    /// Creates the consumer group, and the stream when missing (<c>StreamCreateConsumerGroupAsync</c> at
+    /// <see cref="TracedStreamConsumerOptions.GroupStartId"/> with <c>createStream</c>: <c>XGROUP CREATE s g id MKSTREAM</c>).
+    /// The read methods call it before their first read when <see cref="TracedStreamConsumerOptions.CreateGroup"/> is on.
     /// </summary>
     /// <returns><see langword="true"/> when the group was created; <see langword="false"/> when it existed (<c>BUSYGROUP</c>).</returns>
     public async Task<bool> EnsureGroupAsync()
     {
         try
         {
-            await _database.ExecuteAsync("XGROUP", "CREATE", _streamKey, Group, _settings.GroupStartId, "MKSTREAM").ConfigureAwait(false);
+            await _database.StreamCreateConsumerGroupAsync(_streamKey, _group, _settings.GroupStartId, createStream: true).ConfigureAwait(false);
             _groupReady = true;
             return true;
         }
@@ -160,7 +175,9 @@ public sealed class TracedStreamConsumer
         if (_settings.ClaimMinIdleTime is not null && Stopwatch.GetTimestamp() >= _nextClaim)
         {
             List<StreamMessage>? claimed = await ClaimAsync().ConfigureAwait(false);
-            _nextClaim = claimed is not null && claimed.Count >= _settings.Count
+
+            // The next round follows at once while a pass over the pending list is under way.
+            _nextClaim = _claimCursor != StartOfPendingList
                 ? 0
                 : Stopwatch.GetTimestamp() + (long)(_settings.ClaimInterval.TotalSeconds * Stopwatch.Frequency);
             await ProcessAllAsync(claimed, handler, handled, cancellationToken).ConfigureAwait(false);
@@ -172,15 +189,16 @@ public sealed class TracedStreamConsumer
     }
 
     /// <summary>
-    /// Claims the entries pending longer than <see cref="TracedStreamConsumerOptions.ClaimMinIdleTime"/> at any consumer of the
-    /// group (at most <see cref="TracedStreamConsumerOptions.Count"/>) and processes them as <see cref="ReadAndProcessAsync"/>
-    /// does, now, whatever the claim interval. For applications that schedule recovery themselves.
+    /// Runs one recovery round now, whatever the claim interval: claims the entries pending longer than
+    /// <see cref="TracedStreamConsumerOptions.ClaimMinIdleTime"/> at any consumer of the group (at most
+    /// <see cref="TracedStreamConsumerOptions.Count"/>, continuing the pass over the pending list where the last round left
+    /// it) and processes them as <see cref="ReadAndProcessAsync"/> does. For applications that schedule recovery themselves.
     /// </summary>
     /// <param name="handler">The application's handler.</param>
     /// <param name="cancellationToken">Stops processing, and is passed to the handler.</param>
     /// <returns>The entries handed to the handler; empty when none was due (or recovery is off).</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <exception cref="RedisException">A command failed (on Redis before 6.2, <c>XPENDING … IDLE</c> is a syntax error).</exception>
+    /// <exception cref="RedisException">A command failed (on Redis before 6.2, <c>XAUTOCLAIM</c> is an unknown command).</exception>
     public async Task<IReadOnlyList<StreamMessage>> ClaimAndProcessAsync(Func<StreamMessage, CancellationToken, Task> handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -224,7 +242,7 @@ public sealed class TracedStreamConsumer
         try
         {
             await handler(message, cancellationToken).ConfigureAwait(false);
-            await _database.ExecuteAsync("XACK", _streamKey, Group, message.Id).ConfigureAwait(false);
+            await _database.StreamAcknowledgeAsync(_streamKey, _group, message.Id).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -280,17 +298,17 @@ public sealed class TracedStreamConsumer
     /// <summary>Reads new entries; polls (or blocks on the server) up to MaxWait when <paramref name="wait"/> and there are none.</summary>
     private async Task<List<StreamMessage>?> ReadNewAsync(bool wait, CancellationToken cancellationToken)
     {
+        bool block = wait && _blockingRead is not null;
         TimeSpan maxWait = wait ? _settings.MaxWait : TimeSpan.Zero;
-        object[] args = wait ? _readArgs : _readNowArgs;
         long deadline = Stopwatch.GetTimestamp() + (long)(maxWait.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            List<StreamMessage>? received = StreamReplies.ParseRead(await ReadGroupAsync(args).ConfigureAwait(false), Stream);
+            StreamEntry[] entries = await ReadGroupAsync(block).ConfigureAwait(false);
             TimeSpan remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (received is not null || _settings.BlockOnServer || remaining <= TimeSpan.Zero)
+            if (entries.Length > 0 || _settings.BlockOnServer || remaining <= TimeSpan.Zero)
             {
-                return received;
+                return Received(entries);
             }
 
             await Task.Delay(remaining < _settings.PollInterval ? remaining : _settings.PollInterval, cancellationToken).ConfigureAwait(false);
@@ -298,60 +316,130 @@ public sealed class TracedStreamConsumer
     }
 
     /// <summary><c>XREADGROUP</c>; when the group has gone (<c>NOGROUP</c>: the stream or group was deleted) and the consumer creates groups, it is created again and the read repeated once.</summary>
-    private async Task<RedisResult> ReadGroupAsync(object[] args)
+    private async Task<StreamEntry[]> ReadGroupAsync(bool block)
     {
         try
         {
-            return await _database.ExecuteAsync("XREADGROUP", args).ConfigureAwait(false);
+            return await ReadGroupOnceAsync(block).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (_settings.CreateGroup && ex.Message.StartsWith(NoGroupError, StringComparison.Ordinal))
         {
             await EnsureGroupAsync().ConfigureAwait(false);
-            return await _database.ExecuteAsync("XREADGROUP", args).ConfigureAwait(false);
+            return await ReadGroupOnceAsync(block).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Lists entries idle for at least the minimum time (with their delivery counts) and claims them for this consumer.</summary>
-    private async Task<List<StreamMessage>?> ClaimAsync()
+    private async Task<StreamEntry[]> ReadGroupOnceAsync(bool block) => block
+        ? StreamReplies.ParseReadGroup(await _database.ExecuteAsync("XREADGROUP", _blockingRead!).ConfigureAwait(false))
+        : await _database.StreamReadGroupAsync(_streamKey, _group, _name, StreamPosition.NewMessages, _settings.Count).ConfigureAwait(false);
+
+    /// <summary>New entries as messages: delivered once, now.</summary>
+    private List<StreamMessage>? Received(StreamEntry[] entries)
     {
-        long minIdle = (long)_settings.ClaimMinIdleTime.GetValueOrDefault().TotalMilliseconds;
-        RedisResult pendingReply = await _database.ExecuteAsync("XPENDING", _streamKey, Group, "IDLE", minIdle, "-", "+", _settings.Count).ConfigureAwait(false);
-        List<PendingEntry>? pending = StreamReplies.ParsePending(pendingReply);
-        if (pending is null)
+        entries = WithValues(entries);
+        if (entries.Length == 0)
         {
             return null;
         }
 
-        var args = new object[4 + pending.Count];
-        args[0] = _streamKey;
-        args[1] = Group;
-        args[2] = Name;
-        args[3] = minIdle;
-        for (int i = 0; i < pending.Count; i++)
+        var messages = new List<StreamMessage>(entries.Length);
+        foreach (StreamEntry entry in entries)
         {
-            args[4 + i] = pending[i].Id;
+            messages.Add(StreamMessage.Received(Stream, entry, deliveryCount: 1, isClaimed: false));
         }
 
-        RedisResult claimedReply = await _database.ExecuteAsync("XCLAIM", args).ConfigureAwait(false);
-        var deleted = new List<string>(0);
-        List<StreamMessage>? claimed = StreamReplies.ParseEntries(claimedReply, Stream, pending, deleted);
-        if (deleted.Count > 0)
-        {
-            // Entries trimmed or deleted from the stream while pending (Redis before 7.0 keeps them in the pending list):
-            // nothing is left to process, so they are acknowledged rather than claimed again every round.
-            var ack = new object[2 + deleted.Count];
-            ack[0] = _streamKey;
-            ack[1] = Group;
-            for (int i = 0; i < deleted.Count; i++)
-            {
-                ack[2 + i] = deleted[i];
-            }
-
-            await _database.ExecuteAsync("XACK", ack).ConfigureAwait(false);
-        }
-
-        return claimed;
+        return messages;
     }
+
+    /// <summary>
+    /// One recovery round: claims up to Count entries idle for at least the minimum time from the cursor on
+    /// (<c>XAUTOCLAIM</c>), keeps the cursor for the next round, and reads the claimed entries' delivery counts.
+    /// </summary>
+    private async Task<List<StreamMessage>?> ClaimAsync()
+    {
+        long minIdle = (long)_settings.ClaimMinIdleTime.GetValueOrDefault().TotalMilliseconds;
+        StreamAutoClaimResult result;
+        try
+        {
+            result = await _database.StreamAutoClaimAsync(_streamKey, _group, _name, minIdle, _claimCursor, _settings.Count).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (_settings.CreateGroup && ex.Message.StartsWith(NoGroupError, StringComparison.Ordinal))
+        {
+            // The group has gone: created again, it has nothing pending.
+            _claimCursor = StartOfPendingList;
+            await EnsureGroupAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        // Redis answers 0-0 when the pass has reached the end of the pending list; the next pass starts there again.
+        _claimCursor = result.NextStartId.IsNullOrEmpty ? StartOfPendingList : result.NextStartId;
+        StreamEntry[] claimed = WithValues(result.ClaimedEntries);
+        if (claimed.Length == 0)
+        {
+            return null;
+        }
+
+        // XAUTOCLAIM counted the claim as a delivery but does not report the counts: one XPENDING per entry, sent together.
+        var pending = new Task<StreamPendingMessageInfo[]>[claimed.Length];
+        for (int i = 0; i < claimed.Length; i++)
+        {
+            RedisValue id = claimed[i].Id;
+            pending[i] = _database.StreamPendingMessagesAsync(_streamKey, _group, 1, RedisValue.Null, id, id);
+        }
+
+        StreamPendingMessageInfo[][] rows = await Task.WhenAll(pending).ConfigureAwait(false);
+        var messages = new List<StreamMessage>(claimed.Length);
+        for (int i = 0; i < claimed.Length; i++)
+        {
+            // No row: acknowledged since, by a consumer that claimed it again (possible only with a zero minimum idle
+            // time); it was delivered before and claimed, so at least twice.
+            long deliveryCount = rows[i].Length == 1 ? rows[i][0].DeliveryCount : 2;
+            messages.Add(StreamMessage.Received(Stream, claimed[i], deliveryCount, isClaimed: true));
+        }
+
+        return messages;
+    }
+
+    /// <summary>
+    /// The entries that hold values, in order. An entry deleted from the stream (<c>XDEL</c>, trimming) while pending has
+    /// nothing left to process: Redis 7.0 and later drop it from the pending list when <c>XAUTOCLAIM</c> meets it and report
+    /// its id in <see cref="StreamAutoClaimResult.DeletedIds"/>, but Redis 6.2 claims it and returns it as nil (for
+    /// StackExchange.Redis, an entry without id or values), so it is skipped — it stays in Redis 6.2's pending list.
+    /// </summary>
+    /// <param name="entries">The entries StackExchange.Redis returned; null counts as none.</param>
+    /// <returns>The entries with values: <paramref name="entries"/> itself when all have.</returns>
+    internal static StreamEntry[] WithValues(StreamEntry[]? entries)
+    {
+        if (entries is null)
+        {
+            return [];
+        }
+
+        int kept = 0;
+        foreach (StreamEntry entry in entries)
+        {
+            kept += HasValues(entry) ? 1 : 0;
+        }
+
+        if (kept == entries.Length)
+        {
+            return entries;
+        }
+
+        var withValues = new StreamEntry[kept];
+        kept = 0;
+        foreach (StreamEntry entry in entries)
+        {
+            if (HasValues(entry))
+            {
+                withValues[kept++] = entry;
+            }
+        }
+
+        return withValues;
+    }
+
+    private static bool HasValues(StreamEntry entry) => !entry.Id.IsNullOrEmpty && entry.Values is { Length: > 0 };
 
     /// <summary>Processes the entries in order; a handler failure is kept and rethrown after the others were processed.</summary>
     private async Task ProcessAllAsync(List<StreamMessage>? messages, Func<StreamMessage, CancellationToken, Task> handler, List<StreamMessage> handled, CancellationToken cancellationToken)
@@ -394,7 +482,7 @@ public sealed class TracedStreamConsumer
         ProcessScope? scope = null;
         try
         {
-            PropagationContext incoming = _tracer.Extract(message.Carrier, StreamFieldsCarrierAdapter.Instance);
+            PropagationContext incoming = _tracer.Extract(message.Carrier, NameValueEntriesCarrierAdapter.Instance);
             MessageRelationship? policy = relationship
                 ?? _options.Select(message)
                 ?? (message.IsClaimed ? _options.ReclaimedRelationship : _options.Relationship);
@@ -419,7 +507,7 @@ public sealed class TracedStreamConsumer
 
         activity.SetTag(MessagingAttributes.ConsumerGroupName, Group);
         activity.SetTag(MessagingAttributes.ClientId, _clientId);
-        activity.SetTag(MessagingAttributes.MessageId, message.Id);
+        activity.SetTag(MessagingAttributes.MessageId, message.Id.ToString());
         activity.SetTag(RedisAttributes.DeliveryCount, message.DeliveryCount);
     }
 }

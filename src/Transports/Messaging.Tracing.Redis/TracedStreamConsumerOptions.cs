@@ -19,9 +19,10 @@ public sealed class TracedStreamConsumerOptions
     /// polling. Off by default, because StackExchange.Redis sends every command of a <c>ConnectionMultiplexer</c> over one
     /// connection: while Redis blocks the read, every other command on that multiplexer waits behind it. Turn it on only
     /// with a multiplexer dedicated to this consumer, and keep <see cref="MaxWait"/> well below the multiplexer's timeout
-    /// for asynchronous commands (2.x: <c>AsyncTimeout</c>, by default <c>SyncTimeout</c>, 5 seconds; a longer block fails
-    /// with a timeout). A block is never sent without a bound (<c>BLOCK 0</c> would wait forever): a zero
-    /// <see cref="MaxWait"/> reads without <c>BLOCK</c>.
+    /// for asynchronous commands (<c>AsyncTimeout</c>, by default <c>SyncTimeout</c>, 5 seconds; a longer block fails with
+    /// a timeout). A block is never sent without a bound (<c>BLOCK 0</c> would wait forever): a zero <see cref="MaxWait"/>
+    /// reads without <c>BLOCK</c>. StackExchange.Redis has no typed form of <c>XREADGROUP … BLOCK</c>: the read is sent with
+    /// <c>ExecuteAsync</c> and its reply parsed on RESP2 and RESP3 connections alike.
     /// </summary>
     public bool BlockOnServer { get; set; }
 
@@ -36,13 +37,16 @@ public sealed class TracedStreamConsumerOptions
     /// before this consumer claims and processes it; 1 minute by default, null turns recovery off. Any consumer's entries
     /// qualify, this one's included, so an entry whose handler failed is retried after this time. Choose it longer than
     /// your handlers ever take: an entry still being handled when it is claimed is processed twice (Redis consumer groups
-    /// deliver at least once). Recovery uses <c>XPENDING … IDLE</c> and <c>XCLAIM</c>, which need Redis 6.2 or later.
+    /// deliver at least once). Recovery uses <c>XAUTOCLAIM</c> (StackExchange.Redis's <c>StreamAutoClaimAsync</c>), which
+    /// needs Redis 6.2 or later.
     /// </summary>
     public TimeSpan? ClaimMinIdleTime { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Gets or sets how often <see cref="TracedStreamConsumer.ReadAndProcessAsync"/> looks for entries to recover: at the
-    /// first read, then at most once per interval (at once again while a round finds a full batch); 30 seconds by default.
+    /// Gets or sets how often <see cref="TracedStreamConsumer.ReadAndProcessAsync"/> starts a pass over the group's pending
+    /// list to recover entries: at the first read, then once per interval; 30 seconds by default. A pass takes one round
+    /// per read (each claims up to <see cref="Count"/> entries and examines up to ten times as many, Redis's limit) until it
+    /// has reached the end of the list.
     /// </summary>
     public TimeSpan ClaimInterval { get; set; } = TimeSpan.FromSeconds(30);
 

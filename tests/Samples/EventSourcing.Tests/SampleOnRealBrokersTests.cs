@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using EventSourcing.Api;
@@ -74,10 +73,10 @@ public sealed class SampleOnRealBrokersTests(RabbitMqBroker rabbitMq, RedisBroke
         }
 
         // The stored events, read raw from the band's Redis stream: metadata fields next to the event's own.
-        IReadOnlyList<RedisStreamEntry> entries = RedisStreamEntry.ParseEntries(await redis.Database.ExecuteAsync("XRANGE", StreamKey(bandId), "-", "+"));
+        StreamEntry[] entries = await redis.Database.StreamRangeAsync(StreamKey(bandId));
         Assert.Equal(["BandRegistered", "ReviewAdded", "ReviewAdded", "ReviewAdded", "BandFeatured"], entries.Select(e => Field(e, "event-type")));
-        RedisStreamEntry review = entries[3];
-        RedisStreamEntry featured = entries[4];
+        StreamEntry review = entries[3];
+        StreamEntry featured = entries[4];
         string correlationId = third.Body!.CorrelationId.ToString("D");
         Activity[] appends = story.Where(s => s.DisplayName == "append band-{id}").OrderBy(s => s.StartTimeUtc).ToArray();
         Assert.Equal(2, appends.Length);
@@ -119,7 +118,7 @@ public sealed class SampleOnRealBrokersTests(RabbitMqBroker rabbitMq, RedisBroke
         // Each replayed event: a root span of its own trace, following from the append that stored it, linked to the replay.
         Activity replaySpan = spans.Single(s => s.DisplayName == "replay review-stats");
         Activity[] replayed = spans.Where(s => s.DisplayName == "process review-stats").OrderBy(s => s.StartTimeUtc).ToArray();
-        IReadOnlyList<RedisStreamEntry> entries = RedisStreamEntry.ParseEntries(await redis.Database.ExecuteAsync("XRANGE", StreamKey(bandId), "-", "+"));
+        StreamEntry[] entries = await redis.Database.StreamRangeAsync(StreamKey(bandId));
         Assert.Equal(3, replayed.Length);
         Assert.Equal(3, replayed.Select(s => s.TraceId).Distinct().Count());
         HashSet<ActivityTraceId> requestTraces = spans.Where(s => s.Kind == ActivityKind.Server).Select(s => s.TraceId).ToHashSet();
@@ -174,7 +173,7 @@ public sealed class SampleOnRealBrokersTests(RabbitMqBroker rabbitMq, RedisBroke
         // Each subscriber caught up in a root span of its own; each event in a new trace linked to the original append
         // (of the first life, so not collected here: [linked]) and to the catch-up.
         IReadOnlyList<Activity> startup = App.Collector!.Spans;
-        IReadOnlyList<RedisStreamEntry> entries = RedisStreamEntry.ParseEntries(await redis.Database.ExecuteAsync("XRANGE", StreamKey(bandId), "-", "+"));
+        StreamEntry[] entries = await redis.Database.StreamRangeAsync(StreamKey(bandId));
         foreach (string subscriber in new[] { "band-catalog", "review-stats", "featuring-policy" })
         {
             Activity catchUp = Assert.Single(startup, s => s.DisplayName == "catch-up " + subscriber);
@@ -214,8 +213,8 @@ public sealed class SampleOnRealBrokersTests(RabbitMqBroker rabbitMq, RedisBroke
 
     private string StreamKey(string bandId) => $"{_prefix}es:stream:band-{bandId}";
 
-    private static string Field(RedisStreamEntry entry, string name) =>
-        entry.TryGetField(name, out byte[]? value) ? Encoding.UTF8.GetString(value!) : throw new KeyNotFoundException($"Entry {entry.Id} has no field {name}.");
+    private static string Field(StreamEntry entry, string name) =>
+        (string?)entry[name] ?? throw new KeyNotFoundException($"Entry {entry.Id} has no field {name}.");
 
     private async Task<string> RegisterAsync(SampleClient client, string name)
     {

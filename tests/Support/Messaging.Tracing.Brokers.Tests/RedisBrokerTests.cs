@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Text;
@@ -14,7 +13,7 @@ namespace Messaging.Tracing.Brokers.Tests;
 public sealed class RedisBrokerTests(RedisBroker broker)
 {
     [Fact]
-    public async Task Stream_entry_with_trace_fields_reads_back_identical()
+    public async Task Stream_entry_with_trace_values_reads_back_identical()
     {
         ActivityContext sent = TestContexts.FromSampledActivity();
         byte[] traceparent = TraceParentCodec.FormatUtf8(sent);
@@ -22,38 +21,32 @@ public sealed class RedisBrokerTests(RedisBroker broker)
         byte[] payload = [0x00, 0xFF, 0x7B, 0x22, 0x01, 0x80, 0x7D];
         string stream = broker.UniqueStreamName("smoke.redis");
 
-        RedisResult added = await broker.Database.ExecuteAsync(
-            "XADD", stream, "*", "traceparent", traceparent, "tracestate", tracestate, "payload", payload);
-        RedisResult reply = await broker.Database.ExecuteAsync("XREAD", "COUNT", 10, "STREAMS", stream, "0");
+        RedisValue added = await broker.Database.StreamAddAsync(stream, [new("traceparent", traceparent), new("tracestate", tracestate), new("payload", payload)]);
+        StreamEntry[] read = await broker.Database.StreamReadAsync(stream, StreamPosition.Beginning, 10);
 
-        RedisStreamEntry entry = Assert.Single(RedisStreamEntry.ParseXRead(reply, stream));
-        Assert.Equal((string)added!, entry.Id);
-        Assert.Equal(new[] { "traceparent", "tracestate", "payload" }, entry.Fields.Select(f => f.Key));
-        Assert.True(entry.TryGetField("traceparent", out byte[]? receivedTraceParent));
-        Assert.Equal(traceparent, receivedTraceParent);
-        Assert.True(entry.TryGetField("tracestate", out byte[]? receivedTraceState));
-        Assert.Equal(tracestate, receivedTraceState);
-        Assert.True(entry.TryGetField("payload", out byte[]? receivedPayload));
-        Assert.Equal(payload, receivedPayload);
-        Assert.True(TraceParentCodec.TryParse(receivedTraceParent, out ActivityContext parsed));
+        StreamEntry entry = Assert.Single(read);
+        Assert.Equal(added, entry.Id);
+        Assert.Equal(["traceparent", "tracestate", "payload"], entry.Values.Select(v => (string?)v.Name));
+        Assert.Equal(traceparent, (byte[]?)entry["traceparent"]);
+        Assert.Equal(tracestate, (byte[]?)entry["tracestate"]);
+        Assert.Equal(payload, (byte[]?)entry["payload"]);
+        Assert.True(TraceParentCodec.TryParse((byte[]?)entry["traceparent"], out ActivityContext parsed));
         Assert.Equal(sent.TraceId, parsed.TraceId);
         Assert.Equal(sent.SpanId, parsed.SpanId);
     }
 
     [Fact]
-    public async Task Stream_helpers_append_and_read_after_an_id()
+    public async Task Streams_named_by_the_fixture_are_deleted_when_it_is_disposed()
     {
-        string stream = broker.UniqueStreamName("smoke.redis.helpers");
+        var own = new RedisBroker();
+        await own.InitializeAsync();
+        string stream = own.UniqueStreamName("smoke.redis.cleanup");
+        await own.Database.StreamAddAsync(stream, "n", 1);
+        Assert.Equal(1, await broker.Database.StreamLengthAsync(stream));
 
-        string first = await broker.StreamAddAsync(stream, [new KeyValuePair<string, RedisValue>("n", 1)]);
-        string second = await broker.StreamAddAsync(stream, [new KeyValuePair<string, RedisValue>("n", 2)]);
-        IReadOnlyList<RedisStreamEntry> all = await broker.StreamReadAsync(stream);
-        IReadOnlyList<RedisStreamEntry> afterFirst = await broker.StreamReadAsync(stream, afterId: first);
+        await own.DisposeAsync();
 
-        Assert.Equal(new[] { first, second }, all.Select(e => e.Id));
-        RedisStreamEntry only = Assert.Single(afterFirst);
-        Assert.Equal(second, only.Id);
-        Assert.Equal("2"u8.ToArray(), only.Fields[0].Value);
+        Assert.False(await broker.Database.KeyExistsAsync(stream));
     }
 
     [Fact]

@@ -14,9 +14,8 @@ namespace Messaging.Tracing.Brokers;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Only API that StackExchange.Redis 1.2.6 (the version on the build machines) and 2.x share is
-/// used: stream commands go through <see cref="IDatabaseAsync.ExecuteAsync(string, object[])"/>
-/// (see <see cref="StreamAddAsync"/>, <see cref="StreamReadAsync"/> and <see cref="RedisStreamEntry"/>).
+/// Streams are read and written with StackExchange.Redis's typed stream API (<c>StreamAddAsync</c>,
+/// <c>StreamRangeAsync</c>, …). The connection speaks the client's default protocol: RESP2 on 2.x, RESP3 on 3.x.
 /// </para>
 /// <para>
 /// Use it as <c>IClassFixture&lt;RedisBroker&gt;</c>, or share one per test assembly: xunit 2 only
@@ -80,39 +79,6 @@ public sealed class RedisBroker : IAsyncLifetime
         string name = UniqueNames.Create(prefix);
         _streams.Enqueue(name);
         return name;
-    }
-
-    /// <summary>Appends an entry to <paramref name="stream"/> (<c>XADD stream * field value …</c>).</summary>
-    /// <param name="stream">The stream key.</param>
-    /// <param name="fields">The field/value pairs, in order.</param>
-    /// <returns>The new entry's id.</returns>
-    public async Task<string> StreamAddAsync(string stream, IEnumerable<KeyValuePair<string, RedisValue>> fields)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(stream);
-        ArgumentNullException.ThrowIfNull(fields);
-        var args = new List<object> { stream, "*" };
-        foreach (KeyValuePair<string, RedisValue> field in fields)
-        {
-            args.Add(field.Key);
-            args.Add(field.Value);
-        }
-
-        RedisResult id = await Database.ExecuteAsync("XADD", args.ToArray()).ConfigureAwait(false);
-        return (string)id!;
-    }
-
-    /// <summary>Reads entries after <paramref name="afterId"/> (<c>XREAD COUNT n STREAMS stream id</c>, not blocking).</summary>
-    /// <param name="stream">The stream key.</param>
-    /// <param name="afterId">Entries with larger ids are returned; <c>0</c> for all.</param>
-    /// <param name="count">At most this many entries.</param>
-    /// <returns>The entries, oldest first; empty when there are none.</returns>
-    public async Task<IReadOnlyList<RedisStreamEntry>> StreamReadAsync(string stream, string afterId = "0", int count = 100)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(stream);
-        ArgumentException.ThrowIfNullOrEmpty(afterId);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        RedisResult reply = await Database.ExecuteAsync("XREAD", "COUNT", count, "STREAMS", stream, afterId).ConfigureAwait(false);
-        return RedisStreamEntry.ParseXRead(reply, stream);
     }
 
     /// <summary>Connects to the server.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Messaging.Tracing.Brokers;
@@ -8,7 +9,7 @@ using StackExchange.Redis;
 
 namespace Messaging.Tracing.Redis.Tests;
 
-/// <summary>A unique stream and consumer group, traced consumers on it, and the raw commands tests check the broker with.</summary>
+/// <summary>A unique stream and consumer group, traced consumers on it, and the plain commands tests check the broker with.</summary>
 public sealed class RedisTestStream
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -36,14 +37,14 @@ public sealed class RedisTestStream
         return new TracedStreamConsumer(database ?? Database, Name, Group, name, settings, options: options);
     }
 
-    public Task<string> AppendAsync(params StreamField[] fields) => Database.StreamAddTracedAsync(Name, fields);
+    public Task<RedisValue> AppendAsync(params NameValueEntry[] values) => Database.StreamAddTracedAsync(Name, values);
 
     /// <summary>Appends inside a "request" root span, as an application would.</summary>
-    public async Task<string> AppendInRequestAsync(SpanCollector collector, params StreamField[] fields)
+    public async Task<RedisValue> AppendInRequestAsync(SpanCollector collector, params NameValueEntry[] values)
     {
         using (collector.StartRootSpan("request"))
         {
-            return await AppendAsync(fields.Length == 0 ? [new StreamField("order", "1")] : fields);
+            return await AppendAsync(values.Length == 0 ? [new NameValueEntry("order", "1")] : values);
         }
     }
 
@@ -66,18 +67,17 @@ public sealed class RedisTestStream
         => ProcessNextAsync(consumer, static (_, _) => Task.CompletedTask);
 
     /// <summary>Reads new entries for <paramref name="consumer"/> without acknowledging them, as a consumer that then dies.</summary>
-    public async Task<IReadOnlyList<RedisStreamEntry>> ReadWithoutAckAsync(string consumer)
+    public async Task<StreamEntry[]> ReadWithoutAckAsync(string consumer)
     {
         await CreateGroupAsync();
-        RedisResult reply = await Database.ExecuteAsync("XREADGROUP", "GROUP", Group, consumer, "COUNT", 100, "STREAMS", Name, ">");
-        return RedisStreamEntry.ParseXRead(reply, Name);
+        return await Database.StreamReadGroupAsync(Name, Group, consumer, StreamPosition.NewMessages, 100);
     }
 
     public async Task CreateGroupAsync()
     {
         try
         {
-            await Database.ExecuteAsync("XGROUP", "CREATE", Name, Group, "0", "MKSTREAM");
+            await Database.StreamCreateConsumerGroupAsync(Name, Group, StreamPosition.Beginning, createStream: true);
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
@@ -88,32 +88,24 @@ public sealed class RedisTestStream
     /// <summary>The entries pending in the group: (id, consumer, deliveries).</summary>
     public async Task<IReadOnlyList<(string Id, string Consumer, long Deliveries)>> PendingAsync()
     {
-        RedisResult reply = await Database.ExecuteAsync("XPENDING", Name, Group, "-", "+", 100);
-        var pending = new List<(string, string, long)>();
-        foreach (RedisResult row in (RedisResult[])reply!)
-        {
-            RedisResult[] columns = (RedisResult[])row!;
-            pending.Add(((string)columns[0]!, (string)columns[1]!, (long)columns[3]));
-        }
-
-        return pending;
+        StreamPendingMessageInfo[] pending = await Database.StreamPendingMessagesAsync(Name, Group, 100, RedisValue.Null);
+        return [.. pending.Select(p => (p.MessageId.ToString(), p.ConsumerName.ToString(), (long)p.DeliveryCount))];
     }
 
-    /// <summary>Waits until the entries pending at <paramref name="consumer"/> have been idle at least <paramref name="minIdle"/>.</summary>
+    /// <summary>Waits until every entry pending at <paramref name="consumer"/> has been idle at least <paramref name="minIdle"/>.</summary>
     public Task WaitUntilIdleAsync(string consumer, TimeSpan minIdle)
         => Wait.UntilAsync(
             async () =>
             {
-                RedisResult reply = await Database.ExecuteAsync("XPENDING", Name, Group, "IDLE", (long)minIdle.TotalMilliseconds, "-", "+", 100, consumer);
-                return ((RedisResult[])reply!).Length > 0;
+                StreamPendingMessageInfo[] pending = await Database.StreamPendingMessagesAsync(Name, Group, 100, consumer);
+                return pending.Length > 0 && pending.All(p => p.IdleTimeInMilliseconds >= minIdle.TotalMilliseconds);
             },
             Timeout,
             $"entries idle {minIdle.TotalMilliseconds} ms at {consumer}");
 
-    public async Task<RedisStreamEntry> ReadRawAsync(string id)
+    public async Task<StreamEntry> ReadRawAsync(RedisValue id)
     {
-        RedisResult reply = await Database.ExecuteAsync("XRANGE", Name, id, id);
-        IReadOnlyList<RedisStreamEntry> entries = RedisStreamEntry.ParseEntries(reply);
-        return entries.Count == 1 ? entries[0] : throw new InvalidOperationException($"Entry {id} not found in {Name}.");
+        StreamEntry[] entries = await Database.StreamRangeAsync(Name, id, id);
+        return entries.Length == 1 ? entries[0] : throw new InvalidOperationException($"Entry {id} not found in {Name}.");
     }
 }

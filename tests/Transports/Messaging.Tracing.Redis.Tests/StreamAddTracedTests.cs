@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System.Text;
 using System.Threading.Tasks;
 using Messaging.Tracing.Brokers;
 using Messaging.Tracing.Propagation;
@@ -23,7 +22,7 @@ public class StreamAddTracedTests(RedisBroker broker)
         var stream = new RedisTestStream(broker);
         byte[] payload = [0x00, 0xFF, 0x7B, 0x80];
 
-        string id = await broker.Database.StreamAddTracedAsync(stream.Name, [new("order", "42"), new("payload", payload)], options: new RedisTracingOptions { ClientId = "orders-api" });
+        RedisValue id = await broker.Database.StreamAddTracedAsync(stream.Name, [new("order", "42"), new("payload", payload)], options: new RedisTracingOptions { ClientId = "orders-api" });
 
         Activity send = Assert.Single(collector.Spans);
         Assert.Equal($"send {stream.Name}", send.DisplayName);
@@ -32,13 +31,13 @@ public class StreamAddTracedTests(RedisBroker broker)
         Assert.Equal("send", send.GetTagItem("messaging.operation.type"));
         Assert.Equal("send", send.GetTagItem("messaging.operation.name"));
         Assert.Equal(stream.Name, send.GetTagItem("messaging.destination.name"));
-        Assert.Equal(id, send.GetTagItem("messaging.message.id"));
+        Assert.Equal((string?)id, send.GetTagItem("messaging.message.id"));
         Assert.Equal("orders-api", send.GetTagItem("messaging.client.id"));
         Assert.Equal(ActivityStatusCode.Unset, send.Status);
-        RedisStreamEntry entry = await stream.ReadRawAsync(id);
-        Assert.Equal(["order", "payload", "traceparent"], entry.Fields.Select(f => f.Key));
-        Assert.Equal(payload, entry.Fields[1].Value);
-        Assert.Equal(TraceParentCodec.Format(send.Context), Encoding.ASCII.GetString(entry.Fields[2].Value));
+        StreamEntry entry = await stream.ReadRawAsync(id);
+        Assert.Equal(["order", "payload", "traceparent"], entry.Values.Select(v => (string?)v.Name));
+        Assert.Equal(payload, (byte[]?)entry.Values[1].Value);
+        Assert.Equal(TraceParentCodec.Format(send.Context), (string?)entry.Values[2].Value);
     }
 
     [Fact]
@@ -47,45 +46,65 @@ public class StreamAddTracedTests(RedisBroker broker)
         using var collector = new SpanCollector();
         var stream = new RedisTestStream(broker);
         byte[] payload = [1, 2, 254, 255];
-        var fields = new List<StreamField>
-        {
+        NameValueEntry[] values =
+        [
             new("traceparent", "00-11111111111111111111111111111111-2222222222222222-01"),
             new("payload", payload),
             new("tracestate", "stale=1"),
             new("baggage", "stale=1"),
-        };
-        StreamField[] original = [.. fields];
+        ];
+        NameValueEntry[] original = [.. values];
         Baggage.Current = Baggage.Create(new Dictionary<string, string> { ["tenant"] = "acme" });
 
-        string first = await stream.Database.StreamAddTracedAsync(stream.Name, fields);
-        string second = await stream.Database.StreamAddTracedAsync(stream.Name, fields);
+        RedisValue first = await stream.Database.StreamAddTracedAsync(stream.Name, values);
+        RedisValue second = await stream.Database.StreamAddTracedAsync(stream.Name, values);
 
-        Assert.Equal(original, fields);
+        Assert.Equal(original, values);
         Activity[] sends = [.. collector.Spans];
         Assert.Equal(2, sends.Length);
-        foreach ((string id, Activity send) in new[] { (first, sends[0]), (second, sends[1]) })
+        foreach ((RedisValue id, Activity send) in new[] { (first, sends[0]), (second, sends[1]) })
         {
-            RedisStreamEntry entry = await stream.ReadRawAsync(id);
-            Assert.Equal(["payload", "traceparent", "baggage"], entry.Fields.Select(f => f.Key));
-            Assert.Equal(payload, entry.Fields[0].Value);
-            Assert.Equal(TraceParentCodec.Format(send.Context), Encoding.ASCII.GetString(entry.Fields[1].Value));
-            Assert.Equal("tenant=acme", Encoding.ASCII.GetString(entry.Fields[2].Value));
+            StreamEntry entry = await stream.ReadRawAsync(id);
+            Assert.Equal(["payload", "traceparent", "baggage"], entry.Values.Select(v => (string?)v.Name));
+            Assert.Equal(payload, (byte[]?)entry.Values[0].Value);
+            Assert.Equal(TraceParentCodec.Format(send.Context), (string?)entry.Values[1].Value);
+            Assert.Equal("tenant=acme", (string?)entry.Values[2].Value);
         }
     }
 
-    [Fact]
-    public async Task MaxLength_trims_the_stream()
+    [Theory]
+    [InlineData(null, 2)]
+    [InlineData(false, 2)]
+    [InlineData(true, 5)]
+    public async Task MaxLength_trims_the_stream_exactly_unless_asked_for_an_approximate_trim_as_StreamAddAsync_does(bool? approximate, long length)
     {
         using var collector = new SpanCollector();
         var stream = new RedisTestStream(broker);
 
         for (int i = 0; i < 5; i++)
         {
-            await stream.Database.StreamAddTracedAsync(stream.Name, [new("n", i)], maxLength: 2, useApproximateMaxLength: false);
+            NameValueEntry[] values = [new("n", i)];
+            await (approximate is { } flag
+                ? stream.Database.StreamAddTracedAsync(stream.Name, values, maxLength: 2, useApproximateMaxLength: flag)
+                : stream.Database.StreamAddTracedAsync(stream.Name, values, maxLength: 2));
         }
 
-        await stream.Database.StreamAddTracedAsync(stream.Name, [new("n", 5)], maxLength: 1000);
-        Assert.Equal(3L, (long)await stream.Database.ExecuteAsync("XLEN", stream.Name));
+        // An approximate trim removes whole nodes of the stream's radix tree only (100 entries by default): none here.
+        Assert.Equal(length, await stream.Database.StreamLengthAsync(stream.Name));
+        Assert.Equal(5, collector.Spans.Count);
+    }
+
+    [Fact]
+    public async Task An_explicit_message_id_is_the_entrys_and_the_spans()
+    {
+        using var collector = new SpanCollector();
+        var stream = new RedisTestStream(broker);
+
+        RedisValue id = await stream.Database.StreamAddTracedAsync(stream.Name, [new("n", 1)], messageId: "1700000000000-7");
+
+        Assert.Equal("1700000000000-7", (string?)id);
+        Assert.Equal("1700000000000-7", Assert.Single(collector.Spans).GetTagItem("messaging.message.id"));
+        Assert.True((await stream.ReadRawAsync(id))["traceparent"].HasValue);
     }
 
     [Fact]
@@ -95,11 +114,11 @@ public class StreamAddTracedTests(RedisBroker broker)
         var stream = new RedisTestStream(broker);
         using Activity upstream = new Activity("upstream").SetParentId(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None).Start();
 
-        string id = await stream.AppendAsync(new StreamField("n", 1));
+        RedisValue id = await stream.AppendAsync(new NameValueEntry("n", 1));
 
-        Assert.True((await stream.ReadRawAsync(id)).TryGetField("traceparent", out byte[]? traceParent));
-        Assert.StartsWith($"00-{upstream.TraceId.ToHexString()}-", Encoding.ASCII.GetString(traceParent!), StringComparison.Ordinal);
-        Assert.EndsWith("-00", Encoding.ASCII.GetString(traceParent!), StringComparison.Ordinal);
+        string? traceParent = (await stream.ReadRawAsync(id))["traceparent"];
+        Assert.StartsWith($"00-{upstream.TraceId.ToHexString()}-", traceParent, StringComparison.Ordinal);
+        Assert.EndsWith("-00", traceParent, StringComparison.Ordinal);
         Assert.Empty(collector.Spans);
     }
 
@@ -110,10 +129,10 @@ public class StreamAddTracedTests(RedisBroker broker)
         var stream = new RedisTestStream(broker);
         using Activity request = collector.StartRootSpan("request");
 
-        string id = await stream.Database.StreamAddTracedAsync(stream.Name, [new("traceparent", "kept as the caller wrote it")], options: new RedisTracingOptions { StreamFilter = _ => false });
+        RedisValue id = await stream.Database.StreamAddTracedAsync(stream.Name, [new("traceparent", "kept as the caller wrote it")], options: new RedisTracingOptions { StreamFilter = _ => false });
 
-        RedisStreamEntry entry = await stream.ReadRawAsync(id);
-        Assert.Equal("kept as the caller wrote it", Encoding.ASCII.GetString(Assert.Single(entry.Fields).Value));
+        StreamEntry entry = await stream.ReadRawAsync(id);
+        Assert.Equal("kept as the caller wrote it", (string?)Assert.Single(entry.Values).Value);
         request.Stop();
         Assert.Equal(["request"], collector.Spans.Select(s => s.DisplayName));
     }

@@ -24,7 +24,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         using var collector = new SpanCollector();
         var stream = new RedisTestStream(broker);
         TracedStreamConsumer consumer = stream.CreateConsumer("billing-1");
-        string id = await stream.AppendInRequestAsync(collector);
+        RedisValue id = await stream.AppendInRequestAsync(collector);
         Activity? inHandler = null;
 
         IReadOnlyList<StreamMessage> handled = await RedisTestStream.ProcessNextAsync(consumer, (_, _) =>
@@ -51,7 +51,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         Assert.Equal(stream.Name, process.GetTagItem("messaging.destination.name"));
         Assert.Equal(stream.Group, process.GetTagItem("messaging.consumer.group.name"));
         Assert.Equal("billing-1", process.GetTagItem("messaging.client.id"));
-        Assert.Equal(id, process.GetTagItem("messaging.message.id"));
+        Assert.Equal((string?)id, process.GetTagItem("messaging.message.id"));
         Assert.Equal(1L, process.GetTagItem("messaging.redis.message.delivery_count"));
         Assert.Empty(await stream.PendingAsync());
     }
@@ -85,23 +85,22 @@ public class TracedStreamConsumerTests(RedisBroker broker)
             configure: s => s.Count = 2);
         using (collector.StartRootSpan("live"))
         {
-            await stream.AppendAsync(new StreamField("n", 1));
+            await stream.AppendAsync(new NameValueEntry("n", 1));
         }
 
         using (collector.StartRootSpan("replay"))
         {
-            await stream.AppendAsync(new StreamField("replay", "yes"));
+            await stream.AppendAsync(new NameValueEntry("replay", "yes"));
         }
 
         using (collector.StartRootSpan("request"))
         {
-            await stream.AppendAsync(new StreamField("replay", "yes"));
+            await stream.AppendAsync(new NameValueEntry("replay", "yes"));
         }
 
         // Two entries through the consumer's own read; the third read raw and processed with an explicit relationship.
         Assert.Equal(2, (await RedisTestStream.ProcessNextAsync(consumer)).Count);
-        RedisStreamEntry raw = Assert.Single(await stream.ReadWithoutAckAsync(consumer.Name));
-        var message = new StreamMessage(stream.Name, raw.Id, raw.Fields.Select(f => new StreamField(f.Key, f.Value)));
+        var message = new StreamMessage(stream.Name, Assert.Single(await stream.ReadWithoutAckAsync(consumer.Name)));
         await consumer.ProcessAsync(message, (_, _) => Task.CompletedTask, MessageRelationship.ChildOf);
 
         await TraceAssert.ShapeAsync(collector, $"""
@@ -143,7 +142,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         var stream = new RedisTestStream(broker);
         TracedStreamConsumer consumer = stream.CreateConsumer();
         Baggage.Current = Baggage.Create(new Dictionary<string, string> { ["tenant"] = "acme", ["user"] = "ada lovelace" });
-        await stream.AppendAsync(new StreamField("n", 1));
+        await stream.AppendAsync(new NameValueEntry("n", 1));
         Baggage.Current = Baggage.Create(new Dictionary<string, string> { ["consumer"] = "loop" });
         IReadOnlyDictionary<string, string>? inHandler = null;
 
@@ -166,13 +165,13 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         TracedStreamConsumer first = stream.CreateConsumer("worker-a", configure: s => s.Count = 1);
         TracedStreamConsumer second = stream.CreateConsumer("worker-b", configure: s => s.Count = 1);
         await first.EnsureGroupAsync();
-        var ids = new List<string>();
+        var ids = new List<RedisValue>();
         for (int i = 0; i < 6; i++)
         {
-            ids.Add(await stream.AppendInRequestAsync(collector, new StreamField("n", i)));
+            ids.Add(await stream.AppendInRequestAsync(collector, new NameValueEntry("n", i)));
         }
 
-        var processedBy = new List<(string Id, string Consumer, string? SpanId)>();
+        var processedBy = new List<(RedisValue Id, string Consumer, string? SpanId)>();
         while (processedBy.Count < ids.Count)
         {
             foreach (TracedStreamConsumer consumer in new[] { first, second })
@@ -185,11 +184,11 @@ public class TracedStreamConsumerTests(RedisBroker broker)
             }
         }
 
-        Assert.Equal(ids.Order(StringComparer.Ordinal), processedBy.Select(p => p.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(ids.Order(), processedBy.Select(p => p.Id).Order());
         Assert.Equal(3, processedBy.Count(p => p.Consumer == "worker-a"));
         Assert.Equal(3, processedBy.Count(p => p.Consumer == "worker-b"));
         IReadOnlyList<Activity> spans = await collector.WaitForSpansAsync(18, RedisTestStream.Timeout);
-        foreach ((string id, string consumerName, string? spanId) in processedBy)
+        foreach ((RedisValue id, string consumerName, string? spanId) in processedBy)
         {
             Activity send = spans.Single(s => s.Kind == ActivityKind.Producer && (string?)s.GetTagItem("messaging.message.id") == id);
             Activity process = spans.Single(s => s.Kind == ActivityKind.Consumer && (string?)s.GetTagItem("messaging.message.id") == id);
@@ -218,7 +217,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         using var collector = new SpanCollector();
         var stream = new RedisTestStream(broker);
         TimeSpan minIdle = TimeSpan.FromMilliseconds(200);
-        string id = await stream.AppendInRequestAsync(collector, new StreamField("order", "42"));
+        RedisValue id = await stream.AppendInRequestAsync(collector, new NameValueEntry("order", "42"));
         Assert.Equal(id, Assert.Single(await stream.ReadWithoutAckAsync("dead-consumer")).Id);
         TracedStreamConsumer survivor = stream.CreateConsumer("survivor", new RedisTracingOptions { ReclaimedRelationship = reclaimed }, s =>
         {
@@ -255,7 +254,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         using var collector = new SpanCollector();
         var stream = new RedisTestStream(broker);
         TimeSpan minIdle = TimeSpan.FromMilliseconds(150);
-        await stream.AppendAsync(new StreamField("n", 1));
+        await stream.AppendAsync(new NameValueEntry("n", 1));
         await stream.ReadWithoutAckAsync("dead-consumer");
         TracedStreamConsumer[] survivors = [.. new[] { "s1", "s2", "s3" }.Select(n => stream.CreateConsumer(n, configure: s => s.ClaimMinIdleTime = minIdle))];
         await stream.WaitUntilIdleAsync("dead-consumer", minIdle);
@@ -279,14 +278,14 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         var stream = new RedisTestStream(broker);
         TracedStreamConsumer consumer = stream.CreateConsumer();
         byte[] payload = [0x00, 0xFF, 0xC3, 0x28, 0x7B, 0x80];
-        var written = new List<KeyValuePair<string, RedisValue>> { new("payload", payload) };
+        var written = new List<NameValueEntry> { new("payload", payload) };
         foreach (string value in traceParents)
         {
             written.Add(new("traceparent", value == "huge" ? "00-" + new string('a', 100 * 1024) : value));
         }
 
         written.Add(new("note", "after"));
-        string id = await broker.StreamAddAsync(stream.Name, written);
+        RedisValue id = await stream.Database.StreamAddAsync(stream.Name, [.. written]);
         StreamMessage? received = null;
 
         await RedisTestStream.ProcessNextAsync(consumer, (m, _) =>
@@ -297,8 +296,8 @@ public class TracedStreamConsumerTests(RedisBroker broker)
 
         Assert.NotNull(received);
         Assert.Equal(id, received!.Id);
-        Assert.Equal(written.Select(f => f.Key), received.Fields.Select(f => (string?)f.Name));
-        Assert.Equal(written.Select(f => (byte[]?)f.Value), received.Fields.Select(f => (byte[]?)f.Value));
+        Assert.Equal(written, received.Values);
+        Assert.Equal(written.Select(v => (byte[]?)v.Value), received.Values.Select(v => (byte[]?)v.Value));
         Activity process = Assert.Single(await collector.WaitForSpansAsync(1, RedisTestStream.Timeout));
         Assert.Equal(default, process.ParentSpanId);
         Assert.Empty(process.Links);
@@ -311,10 +310,10 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         using var collector = new SpanCollector();
         var stream = new RedisTestStream(broker);
         TracedStreamConsumer consumer = stream.CreateConsumer("fragile");
-        string failing = await stream.AppendInRequestAsync(collector, new StreamField("n", "fails"));
-        string fine = await stream.AppendAsync(new StreamField("n", "fine"));
+        RedisValue failing = await stream.AppendInRequestAsync(collector, new NameValueEntry("n", "fails"));
+        RedisValue fine = await stream.AppendAsync(new NameValueEntry("n", "fine"));
         using Activity loop = collector.StartRootSpan("consumer loop");
-        var handledIds = new List<string>();
+        var handledIds = new List<RedisValue>();
 
         InvalidOperationException thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => consumer.ReadAndProcessAsync((m, _) =>
         {
@@ -327,7 +326,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         Assert.Same(loop, Activity.Current);
         loop.Stop();
         (string Id, string Consumer, long Deliveries) pending = Assert.Single(await stream.PendingAsync());
-        Assert.Equal((failing, "fragile", 1L), pending);
+        Assert.Equal(((string?)failing, "fragile", 1L), pending);
         await TraceAssert.ShapeAsync(collector, $"""
             consumer loop (internal)
             ├── process {stream.Name} (consumer)
@@ -353,7 +352,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
             s.ClaimMinIdleTime = minIdle;
             s.ClaimInterval = TimeSpan.Zero;
         });
-        string id = await stream.AppendInRequestAsync(collector);
+        RedisValue id = await stream.AppendInRequestAsync(collector);
         await Assert.ThrowsAsync<TimeoutException>(() => RedisTestStream.ProcessNextAsync(consumer, (_, _) => throw new TimeoutException("downstream timed out")));
 
         await stream.WaitUntilIdleAsync("retrying", minIdle);
@@ -378,7 +377,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         TracedStreamConsumer consumer = stream.CreateConsumer();
         using (new Activity("upstream").SetParentId(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None).Start())
         {
-            await stream.AppendAsync(new StreamField("n", 1));
+            await stream.AppendAsync(new NameValueEntry("n", 1));
         }
 
         Activity? inHandler = null;
@@ -418,10 +417,10 @@ public class TracedStreamConsumerTests(RedisBroker broker)
     {
         using var collector = new SpanCollector();
         var stream = new RedisTestStream(broker);
-        await stream.AppendAsync(new StreamField("n", 1));
-        RedisStreamEntry raw = Assert.Single(await stream.ReadWithoutAckAsync("reader"));
+        await stream.AppendAsync(new NameValueEntry("n", 1));
+        StreamEntry raw = Assert.Single(await stream.ReadWithoutAckAsync("reader"));
 
-        var message = new StreamMessage(stream.Name, raw.Id, raw.Fields.Select(f => new StreamField(f.Key, f.Value)));
+        var message = new StreamMessage(stream.Name, raw.Id, raw.Values);
 
         Activity send = Assert.Single(collector.Spans);
         Assert.Equal(send.SpanId, message.ExtractTraceContext().ActivityContext.SpanId);
@@ -436,7 +435,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         Assert.True(await consumer.EnsureGroupAsync());
         Assert.False(await consumer.EnsureGroupAsync());
         Assert.False(await stream.CreateConsumer("other").EnsureGroupAsync());
-        Assert.Equal(0L, (long)await stream.Database.ExecuteAsync("XLEN", stream.Name));
+        Assert.Equal(0L, await stream.Database.StreamLengthAsync(stream.Name));
         Assert.Empty(await consumer.ReadAndProcessAsync((_, _) => Task.CompletedTask));
     }
 
@@ -444,10 +443,10 @@ public class TracedStreamConsumerTests(RedisBroker broker)
     public async Task A_new_group_starts_at_the_end_of_the_stream_by_default()
     {
         var stream = new RedisTestStream(broker);
-        await stream.AppendAsync(new StreamField("n", "before"));
+        await stream.AppendAsync(new NameValueEntry("n", "before"));
         var consumer = new TracedStreamConsumer(stream.Database, stream.Name, stream.Group, "late", new TracedStreamConsumerOptions { MaxWait = TimeSpan.Zero });
         Assert.Empty(await consumer.ReadAndProcessAsync((_, _) => Task.CompletedTask));
-        string after = await stream.AppendAsync(new StreamField("n", "after"));
+        RedisValue after = await stream.AppendAsync(new NameValueEntry("n", "after"));
 
         StreamMessage message = Assert.Single(await RedisTestStream.ProcessNextAsync(consumer));
 
@@ -483,7 +482,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         var stream = new RedisTestStream(broker);
         TracedStreamConsumer consumer = stream.CreateConsumer();
         await consumer.EnsureGroupAsync();
-        var processed = new List<string>();
+        var processed = new List<RedisValue>();
 
         // Bounded too: the loop ends even when the test fails before it stops the loop.
         using var stop = new CancellationTokenSource(2 * RedisTestStream.Timeout);
@@ -499,7 +498,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
             },
             stop.Token);
 
-        string[] ids = [await stream.AppendAsync(new StreamField("n", 1)), await stream.AppendAsync(new StreamField("n", 2))];
+        RedisValue[] ids = [await stream.AppendAsync(new NameValueEntry("n", 1)), await stream.AppendAsync(new NameValueEntry("n", 2))];
         await Wait.UntilAsync(() => { lock (processed) { return processed.Count == 2; } }, RedisTestStream.Timeout, "both entries processed by the loop");
         await stop.CancelAsync();
 
@@ -508,12 +507,24 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         Assert.Empty(await stream.PendingAsync());
     }
 
-    [Fact]
-    public async Task Blocking_on_the_server_reads_with_BLOCK_on_a_dedicated_multiplexer()
+    /// <summary>
+    /// The protocols a dedicated multiplexer is opened with: RESP2 and RESP3 (StackExchange.Redis 3.x's default) on the
+    /// newest set; the floor, 2.6.70, speaks RESP2 only and has no setting for it.
+    /// </summary>
+    public static TheoryData<string> Protocols() =>
+#if REDIS_CLIENT_FLOOR
+        new() { "resp2" };
+#else
+        new() { "resp2", "resp3" };
+#endif
+
+    [Theory]
+    [MemberData(nameof(Protocols))]
+    public async Task Blocking_on_the_server_reads_with_BLOCK_on_a_dedicated_multiplexer(string protocol)
     {
         using var collector = new SpanCollector();
         var stream = new RedisTestStream(broker);
-        using ConnectionMultiplexer dedicated = await ConnectionMultiplexer.ConnectAsync(broker.Configuration);
+        using ConnectionMultiplexer dedicated = await ConnectAsync(protocol);
         TracedStreamConsumer consumer = stream.CreateConsumer(database: dedicated.GetDatabase(), configure: s =>
         {
             s.BlockOnServer = true;
@@ -521,18 +532,174 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         });
         await consumer.EnsureGroupAsync();
 
+        // Nothing new: Redis answers nil when the block times out.
         var stopwatch = Stopwatch.StartNew();
         Assert.Empty(await consumer.ReadAndProcessAsync((_, _) => Task.CompletedTask));
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(450), RedisTestStream.Timeout);
-        Task<IReadOnlyList<StreamMessage>> blocked = RedisTestStream.ProcessNextAsync(consumer);
-        string id = await stream.AppendInRequestAsync(collector);
 
+        // An entry appended while the read blocks.
+        Task<IReadOnlyList<StreamMessage>> blocked = RedisTestStream.ProcessNextAsync(consumer);
+        RedisValue id = await stream.AppendInRequestAsync(collector);
         Assert.Equal(id, Assert.Single(await blocked).Id);
         await TraceAssert.ShapeAsync(collector, $"""
             request (internal)
             └── send {stream.Name} (producer)
                 └┄┄ process {stream.Name} (consumer)
             """, spanCount: 3, RedisTestStream.Timeout);
+
+        // Several entries in one reply, their values byte for byte (a name repeated, binary values).
+        byte[] payload = [0x00, 0xFF, 0xC3, 0x28, 0x0D, 0x0A];
+        NameValueEntry[] values = [new("payload", payload), new("tag", "a"), new("tag", "b")];
+        RedisValue[] ids = [await stream.AppendAsync(values), await stream.AppendAsync(values)];
+        IReadOnlyList<StreamMessage> both = await RedisTestStream.ProcessNextAsync(consumer);
+        Assert.Equal(ids, both.Select(m => m.Id));
+        Assert.All(both, m =>
+        {
+            Assert.Equal(["payload", "tag", "tag", "traceparent"], m.Values.Select(v => (string?)v.Name));
+            Assert.Equal(payload, (byte[]?)m.Values[0].Value);
+            Assert.Equal(["a", "b"], m.Values.Skip(1).Take(2).Select(v => (string?)v.Value));
+            Assert.Equal(1, m.DeliveryCount);
+        });
+        Assert.Empty(await stream.PendingAsync());
+    }
+
+    [Fact]
+    public async Task A_recovery_pass_goes_on_from_its_cursor_at_the_next_read_and_the_next_pass_waits_for_the_interval()
+    {
+        var stream = new RedisTestStream(broker);
+        TimeSpan minIdle = TimeSpan.FromMilliseconds(100);
+        RedisValue[] ids = [await stream.AppendAsync(new NameValueEntry("n", 1)), await stream.AppendAsync(new NameValueEntry("n", 2)), await stream.AppendAsync(new NameValueEntry("n", 3))];
+        Assert.Equal(3, (await stream.ReadWithoutAckAsync("dead-consumer")).Length);
+        TracedStreamConsumer survivor = stream.CreateConsumer("survivor", configure: s =>
+        {
+            s.Count = 1;
+            s.ClaimMinIdleTime = minIdle;
+            s.ClaimInterval = TimeSpan.FromHours(1);
+            s.MaxWait = TimeSpan.Zero;
+        });
+        await stream.WaitUntilIdleAsync("dead-consumer", minIdle);
+
+        // One entry per round (Count), one round per read while the pass is under way, in the pending list's order.
+        var recovered = new List<RedisValue>();
+        for (int i = 0; i < ids.Length; i++)
+        {
+            recovered.Add(Assert.Single(await survivor.ReadAndProcessAsync((_, _) => Task.CompletedTask)).Id);
+        }
+
+        Assert.Equal(ids, recovered);
+
+        // The pass has reached the end of the list: an entry left pending since waits for the next pass, an interval away…
+        RedisValue late = await stream.AppendAsync(new NameValueEntry("n", 4));
+        Assert.Single(await stream.ReadWithoutAckAsync("dead-consumer"));
+        await stream.WaitUntilIdleAsync("dead-consumer", minIdle);
+        Assert.Empty(await survivor.ReadAndProcessAsync((_, _) => throw new InvalidOperationException("recovered before the interval")));
+
+        // …unless the application asks for a round now.
+        Assert.Equal(late, Assert.Single(await survivor.ClaimAndProcessAsync((_, _) => Task.CompletedTask)).Id);
+        Assert.Empty(await stream.PendingAsync());
+    }
+
+    [Fact]
+    public async Task A_recovery_pass_reaches_idle_entries_behind_busy_ones()
+    {
+        var stream = new RedisTestStream(broker);
+
+        // Long enough that the busy entries, claimed afresh below, cannot become idle while the test runs its two reads.
+        TimeSpan minIdle = TimeSpan.FromSeconds(2);
+        var ids = new List<RedisValue>();
+        for (int i = 0; i < 12; i++)
+        {
+            ids.Add(await stream.AppendAsync(new NameValueEntry("n", i)));
+        }
+
+        Assert.Equal(12, (await stream.ReadWithoutAckAsync("dead-consumer")).Length);
+        await stream.WaitUntilIdleAsync("dead-consumer", minIdle);
+
+        // A live consumer takes the first eleven over and is still working on them: only the last entry is idle.
+        await stream.Database.StreamClaimAsync(stream.Name, stream.Group, "busy", 0, [.. ids.Take(11)]);
+        TracedStreamConsumer survivor = stream.CreateConsumer("survivor", configure: s =>
+        {
+            s.Count = 1;
+            s.ClaimMinIdleTime = minIdle;
+            s.ClaimInterval = TimeSpan.FromHours(1);
+            s.MaxWait = TimeSpan.Zero;
+        });
+
+        // XAUTOCLAIM examines at most ten times COUNT pending entries per call: the first round sees only busy ones; the
+        // next read goes on from the cursor instead of starting the list again.
+        Assert.Empty(await survivor.ReadAndProcessAsync((_, _) => Task.CompletedTask));
+        StreamMessage recovered = Assert.Single(await survivor.ReadAndProcessAsync((_, _) => Task.CompletedTask));
+
+        Assert.Equal(ids[11], recovered.Id);
+        Assert.Equal(2, recovered.DeliveryCount);
+        Assert.Equal(11, (await stream.PendingAsync()).Count(p => p.Consumer == "busy"));
+    }
+
+    [Fact]
+    public async Task An_entry_deleted_while_pending_is_not_handed_to_the_handler_and_leaves_the_pending_list()
+    {
+        using var collector = new SpanCollector();
+        var stream = new RedisTestStream(broker);
+        TimeSpan minIdle = TimeSpan.FromMilliseconds(100);
+        RedisValue deleted = await stream.AppendAsync(new NameValueEntry("n", "deleted"));
+        RedisValue kept = await stream.AppendAsync(new NameValueEntry("n", "kept"));
+        Assert.Equal(2, (await stream.ReadWithoutAckAsync("dead-consumer")).Length);
+        Assert.Equal(1, await stream.Database.StreamDeleteAsync(stream.Name, [deleted]));
+        TracedStreamConsumer survivor = stream.CreateConsumer("survivor", configure: s => s.ClaimMinIdleTime = minIdle);
+        await stream.WaitUntilIdleAsync("dead-consumer", minIdle);
+        var handled = new List<RedisValue>();
+
+        IReadOnlyList<StreamMessage> recovered = await survivor.ClaimAndProcessAsync((m, _) =>
+        {
+            handled.Add(m.Id);
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal([kept], handled);
+        Assert.Equal([kept], recovered.Select(m => m.Id));
+        Assert.Empty(await stream.PendingAsync());
+        Assert.Single(collector.Spans, s => s.Kind == ActivityKind.Consumer);
+    }
+
+    [Fact]
+    public void Entries_without_values_are_never_processed()
+    {
+        // Redis 6.2 answers an entry deleted while pending as nil: StackExchange.Redis gives it without id or values.
+        StreamEntry kept = new("1700000000000-1", [new NameValueEntry("n", 1)]);
+        StreamEntry[] claimed = [StreamEntry.Null, new StreamEntry("1700000000000-0", []), kept];
+
+        Assert.Equal([kept.Id], TracedStreamConsumer.WithValues(claimed).Select(e => e.Id));
+        StreamEntry[] all = [kept];
+        Assert.Same(all, TracedStreamConsumer.WithValues(all));
+        Assert.Empty(TracedStreamConsumer.WithValues(null));
+    }
+
+    [Fact]
+    public async Task Recovered_entries_carry_their_exact_delivery_counts()
+    {
+        using var collector = new SpanCollector();
+        var stream = new RedisTestStream(broker);
+        TimeSpan minIdle = TimeSpan.FromMilliseconds(100);
+        RedisValue once = await stream.AppendAsync(new NameValueEntry("n", "once"));
+        RedisValue thrice = await stream.AppendAsync(new NameValueEntry("n", "thrice"));
+        Assert.Equal(2, (await stream.ReadWithoutAckAsync("dead-consumer")).Length);
+
+        // Two more deliveries of the second entry: claimed (with its values) by another consumer that dies too.
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Single(await stream.Database.StreamClaimAsync(stream.Name, stream.Group, "dead-too", 0, [thrice]));
+        }
+
+        await stream.WaitUntilIdleAsync("dead-consumer", minIdle);
+        await stream.WaitUntilIdleAsync("dead-too", minIdle);
+        TracedStreamConsumer survivor = stream.CreateConsumer("survivor", configure: s => s.ClaimMinIdleTime = minIdle);
+
+        IReadOnlyList<StreamMessage> recovered = await survivor.ClaimAndProcessAsync((_, _) => Task.CompletedTask);
+
+        Assert.Equal([(once, 2L), (thrice, 4L)], recovered.Select(m => (m.Id, m.DeliveryCount)));
+        IEnumerable<Activity> processes = (await collector.WaitForSpansAsync(4, RedisTestStream.Timeout)).Where(s => s.Kind == ActivityKind.Consumer);
+        Assert.Equal([2L, 4L], processes.OrderBy(s => (string?)s.GetTagItem("messaging.message.id"), StringComparer.Ordinal).Select(s => s.GetTagItem("messaging.redis.message.delivery_count")));
+        Assert.Empty(await stream.PendingAsync());
     }
 
     [Fact]
@@ -541,7 +708,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         var stream = new RedisTestStream(broker);
         TracedStreamConsumer consumer = stream.CreateConsumer();
 
-        await Assert.ThrowsAsync<ArgumentException>(() => consumer.ProcessAsync(new StreamMessage("elsewhere", "1-0", [new StreamField("n", 1)]), (_, _) => Task.CompletedTask));
+        await Assert.ThrowsAsync<ArgumentException>(() => consumer.ProcessAsync(new StreamMessage("elsewhere", "1-0", [new NameValueEntry("n", 1)]), (_, _) => Task.CompletedTask));
     }
 
     [Fact]
@@ -553,5 +720,20 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         Assert.Throws<ArgumentOutOfRangeException>(() => new TracedStreamConsumer(database, "s", "g", "c", new TracedStreamConsumerOptions { Count = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TracedStreamConsumer(database, "s", "g", "c", new TracedStreamConsumerOptions { PollInterval = TimeSpan.Zero }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TracedStreamConsumer(database, "s", "g", "c", options: new RedisTracingOptions { ReclaimedRelationship = (MessageRelationship)42 }));
+    }
+
+    /// <summary>A multiplexer of its own on the shared server, speaking <paramref name="protocol"/>.</summary>
+    private async Task<ConnectionMultiplexer> ConnectAsync(string protocol)
+    {
+        ConfigurationOptions options = ConfigurationOptions.Parse(broker.Configuration);
+#if REDIS_CLIENT_FLOOR
+        Assert.Equal("resp2", protocol);
+        return await ConnectionMultiplexer.ConnectAsync(options);
+#else
+        options.Protocol = protocol == "resp3" ? RedisProtocol.Resp3 : RedisProtocol.Resp2;
+        ConnectionMultiplexer multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
+        Assert.Equal(options.Protocol, multiplexer.GetServer(multiplexer.GetEndPoints()[0]).Protocol);
+        return multiplexer;
+#endif
     }
 }

@@ -23,10 +23,10 @@ public sealed class RedisFaultDriver(RedisBroker broker) : IFaultDriver
         string stream = broker.UniqueStreamName("faults");
         var options = new RedisTracingOptions { StreamFilter = fault.Filter, RelationshipSelector = fault.SelectRelationship };
         IDatabase database = broker.Database;
-        var appends = new List<Task<string>>(messages.Count);
+        var appends = new List<Task<RedisValue>>(messages.Count);
         foreach (TestMessage message in messages)
         {
-            appends.Add(database.StreamAddTracedAsync(stream, [new StreamField("id", message.Id), new StreamField("body", message.Payload)], tracer: fault.Tracer, options: options));
+            appends.Add(database.StreamAddTracedAsync(stream, [new NameValueEntry("id", message.Id), new NameValueEntry("body", message.Payload)], tracer: fault.Tracer, options: options));
         }
 
         await Task.WhenAll(appends);

@@ -31,13 +31,13 @@ public sealed class RedisHostileTests(RedisBroker broker, ITestOutputHelper outp
         string stream = broker.UniqueStreamName("hostile");
         string group = "group-" + Guid.NewGuid().ToString("N");
         byte[] payload = HostilePayload.For(name);
-        var fields = new List<KeyValuePair<string, RedisValue>> { new(BodyField, (byte[])payload.Clone()) };
+        var values = new List<NameValueEntry> { new(BodyField, (byte[])payload.Clone()) };
         foreach (HostileHeader header in hostile.Headers)
         {
-            fields.Add(new(header.Name, header.GetBytes()));
+            values.Add(new(header.Name, header.GetBytes()));
         }
 
-        string id = await broker.StreamAddAsync(stream, fields);
+        RedisValue id = await broker.Database.StreamAddAsync(stream, [.. values]);
 
         using var collector = new SpanCollector();
         using var diagnostics = new DiagnosticsRecorder();
@@ -76,8 +76,7 @@ public sealed class RedisHostileTests(RedisBroker broker, ITestOutputHelper outp
         Assert.Equal(id, message!.Id);
         Assert.Equal(payload, received);
         Assert.Empty(await consumer.ReadAndProcessAsync((_, _) => throw new InvalidOperationException("a second delivery")));
-        RedisResult pending = await broker.Database.ExecuteAsync("XPENDING", stream, group, "-", "+", 10);
-        Assert.Empty((RedisResult[])pending!);
+        Assert.Empty(await broker.Database.StreamPendingMessagesAsync(stream, group, 10, RedisValue.Null));
         Activity process = Assert.Single(collector.Spans, s => s.Kind == ActivityKind.Consumer);
         Assert.Same(process, inHandler);
         HostileAssert.Context(hostile, process, baggage);

@@ -42,7 +42,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output, RedisServer serv
         using var collector = new SpanCollector();
         var tracer = new MessagingTracer(new MessagingTracingOptions
         {
-            EnrichProducerSpan = (span, fields) => span.SetTag(ProducerLinks.MessageIdTag, IdOf((IReadOnlyList<StreamField>)fields)),
+            EnrichProducerSpan = (span, fields) => span.SetTag(ProducerLinks.MessageIdTag, IdOf((NameValueEntry[])fields)),
         });
         using ConnectionMultiplexer producing = await ConnectionMultiplexer.ConnectAsync(server.Configuration);
         using ConnectionMultiplexer consuming = await ConnectionMultiplexer.ConnectAsync(server.Configuration);
@@ -113,13 +113,13 @@ public sealed class RedisRestartTests(ITestOutputHelper output, RedisServer serv
             }
 
             string id = Id(i);
-            StreamField[] fields = [new StreamField("id", id), new StreamField("body", "payload " + id)];
+            NameValueEntry[] values = [new NameValueEntry("id", id), new NameValueEntry("body", "payload " + id)];
             while (true)
             {
                 Assert.True(stopwatch.Elapsed < timeout, $"append {id} kept failing");
                 try
                 {
-                    await database.StreamAddTracedAsync(stream, fields, tracer: tracer);
+                    await database.StreamAddTracedAsync(stream, values, tracer: tracer);
                     if (i >= killAt)
                     {
                         firstAppendAfterKill ??= stopwatch.Elapsed;
@@ -163,13 +163,13 @@ public sealed class RedisRestartTests(ITestOutputHelper output, RedisServer serv
 
     private static string Id(int i) => "e-" + i.ToString("D7", CultureInfo.InvariantCulture);
 
-    private static string IdOf(IReadOnlyList<StreamField> fields)
+    private static string IdOf(NameValueEntry[] values)
     {
-        foreach (StreamField field in fields)
+        foreach (NameValueEntry value in values)
         {
-            if (field.Name == "id")
+            if (value.Name == "id")
             {
-                return field.Value.ToString();
+                return value.Value.ToString();
             }
         }
 

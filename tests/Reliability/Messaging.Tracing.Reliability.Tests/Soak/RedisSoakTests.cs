@@ -55,7 +55,7 @@ public sealed class RedisSoakTests(RedisBroker broker, ITestOutputHelper output)
         SoakReport report;
         try
         {
-            report = await run.RunAsync((_, payload) => database.StreamAddTracedAsync(stream, [new StreamField(PayloadField, payload)]), ProducerConcurrency);
+            report = await run.RunAsync((_, payload) => database.StreamAddTracedAsync(stream, [new NameValueEntry(PayloadField, payload)]), ProducerConcurrency);
         }
         finally
         {

@@ -26,10 +26,10 @@ public sealed class RedisWire : Wire
     public static RedisWire Create(RedisBroker broker) => new(broker);
 
     public override async Task SendAsync(MessagingTracer tracer) =>
-        await _broker.Database.StreamAddTracedAsync(_stream, [new StreamField("order", "1")], tracer: tracer);
+        await _broker.Database.StreamAddTracedAsync(_stream, [new NameValueEntry("order", "1")], tracer: tracer);
 
     public override async Task SendRawAsync(IReadOnlyList<KeyValuePair<string, byte[]>> headers) =>
-        await _broker.StreamAddAsync(_stream, headers.Select(h => new KeyValuePair<string, RedisValue>(h.Key, h.Value)).Prepend(new("order", "1")));
+        await _broker.Database.StreamAddAsync(_stream, [new NameValueEntry("order", "1"), .. headers.Select(h => new NameValueEntry(h.Key, h.Value))]);
 
     public override async Task ProcessOneAsync(MessagingTracer tracer, bool? trusted, int subscriber, Func<IReadOnlyList<KeyValuePair<string, byte[]>>, Task> handler)
     {
@@ -43,13 +43,15 @@ public sealed class RedisWire : Wire
 
     public override async Task<IReadOnlyList<KeyValuePair<string, byte[]>>> ReadRawAsync()
     {
-        IReadOnlyList<RedisStreamEntry> entries = [];
-        await Wait.UntilAsync(async () => (entries = await _broker.StreamReadAsync(_stream)).Count > 0, Timeout, $"an entry on {_stream}");
-        return entries[0].Fields;
+        StreamEntry[] entries = [];
+        await Wait.UntilAsync(async () => (entries = await _broker.Database.StreamRangeAsync(_stream, count: 1)).Length > 0, Timeout, $"an entry on {_stream}");
+        return Raw(entries[0].Values);
     }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private static IReadOnlyList<KeyValuePair<string, byte[]>> Raw(StreamMessage message) =>
-        [.. message.Fields.Select(f => new KeyValuePair<string, byte[]>(f.Name!, (byte[])f.Value!))];
+    private static IReadOnlyList<KeyValuePair<string, byte[]>> Raw(StreamMessage message) => Raw(message.Values);
+
+    private static IReadOnlyList<KeyValuePair<string, byte[]>> Raw(IEnumerable<NameValueEntry> values) =>
+        [.. values.Select(v => new KeyValuePair<string, byte[]>(v.Name!, (byte[])v.Value!))];
 }

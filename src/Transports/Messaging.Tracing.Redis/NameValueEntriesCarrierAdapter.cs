@@ -7,51 +7,50 @@ using StackExchange.Redis;
 namespace Messaging.Tracing.Redis;
 
 /// <summary>
-/// Carrier adapter for the fields of a Redis stream entry (<see cref="StreamField"/> list). Writes text values; reads the
-/// values' bytes as stored. Names are matched exactly (byte for byte, case-sensitive, as Redis compares them).
+/// Carrier adapter for the values of a Redis stream entry: StackExchange.Redis's <see cref="NameValueEntry"/> pairs, as
+/// <c>StreamAddAsync</c> takes them and <see cref="StreamEntry.Values"/> returns them. Writes text values; reads the values'
+/// bytes as stored. Names are matched exactly (byte for byte, case-sensitive, as Redis compares them).
 /// </summary>
 /// <remarks>
 /// A name that occurs more than once in an entry (<c>XADD</c> allows it) reads as all its values joined with <c>,</c>, as
 /// the adapter contract says: a repeated <c>traceparent</c> is then invalid (a new trace), repeated <c>tracestate</c> or
-/// <c>baggage</c> lists merge. <see cref="Replace"/> removes every earlier field of the name and appends one at the end,
-/// so other fields keep their order. Reading works on any list, arrays included; writing needs a list that can grow.
+/// <c>baggage</c> lists merge. <see cref="Replace"/> removes every earlier pair of the name and appends one at the end,
+/// so other pairs keep their order. Reading works on any list, arrays included; writing needs a list that can grow.
 /// </remarks>
-public sealed class StreamFieldsCarrierAdapter : ICarrierAdapter<IList<StreamField>>
+public sealed class NameValueEntriesCarrierAdapter : ICarrierAdapter<IList<NameValueEntry>>
 {
-    // Names as raw bytes: a field name read from Redis is raw bytes too, and raw-to-raw equality compares without
-    // decoding in both StackExchange.Redis 1.2.6 and 2.x.
+    // Names as raw bytes: a name read from Redis is raw bytes too, and raw-to-raw equality compares without decoding.
     private static readonly RedisValue TraceParentName = Encoding.ASCII.GetBytes(PropagationHeaderNames.TraceParent);
     private static readonly RedisValue TraceStateName = Encoding.ASCII.GetBytes(PropagationHeaderNames.TraceState);
     private static readonly RedisValue BaggageName = Encoding.ASCII.GetBytes(PropagationHeaderNames.Baggage);
     private static readonly RedisValue MassTransitActivityIdName = Encoding.ASCII.GetBytes(PropagationHeaderNames.MassTransitActivityId);
 
-    private StreamFieldsCarrierAdapter()
+    private NameValueEntriesCarrierAdapter()
     {
     }
 
     /// <summary>Gets the shared instance.</summary>
-    public static StreamFieldsCarrierAdapter Instance { get; } = new();
+    public static NameValueEntriesCarrierAdapter Instance { get; } = new();
 
     /// <inheritdoc/>
     public CarrierValueKind ValueKind => CarrierValueKind.Text;
 
     /// <inheritdoc/>
-    public bool TryGet(IList<StreamField> carrier, string key, out CarrierValue value)
+    public bool TryGet(IList<NameValueEntry> carrier, string key, out CarrierValue value)
     {
         ArgumentNullException.ThrowIfNull(carrier);
         ArgumentNullException.ThrowIfNull(key);
-        RedisValue name = FieldName(key);
+        RedisValue name = EntryName(key);
         var values = new RepeatedValuesBuilder();
         for (int i = 0; i < carrier.Count; i++)
         {
-            StreamField field = carrier[i];
-            if (field.Value.IsNull || field.Name != name)
+            NameValueEntry entry = carrier[i];
+            if (entry.Value.IsNull || entry.Name != name)
             {
                 continue;
             }
 
-            byte[] bytes = (byte[])field.Value!;
-            values.Add(bytes);
+            values.Add((byte[])entry.Value!);
         }
 
         byte[]? found = values.ToValue();
@@ -60,18 +59,18 @@ public sealed class StreamFieldsCarrierAdapter : ICarrierAdapter<IList<StreamFie
     }
 
     /// <inheritdoc/>
-    public void Replace(IList<StreamField> carrier, string key, CarrierValue value)
+    public void Replace(IList<NameValueEntry> carrier, string key, CarrierValue value)
     {
         Remove(carrier, key);
-        carrier.Add(new StreamField(key, value.Text ?? value.ToString()));
+        carrier.Add(new NameValueEntry(key, value.Text ?? value.ToString()));
     }
 
     /// <inheritdoc/>
-    public void Remove(IList<StreamField> carrier, string key)
+    public void Remove(IList<NameValueEntry> carrier, string key)
     {
         ArgumentNullException.ThrowIfNull(carrier);
         ArgumentNullException.ThrowIfNull(key);
-        RedisValue name = FieldName(key);
+        RedisValue name = EntryName(key);
         for (int i = carrier.Count - 1; i >= 0; i--)
         {
             if (carrier[i].Name == name)
@@ -81,7 +80,7 @@ public sealed class StreamFieldsCarrierAdapter : ICarrierAdapter<IList<StreamFie
         }
     }
 
-    private static RedisValue FieldName(string key) => key switch
+    private static RedisValue EntryName(string key) => key switch
     {
         PropagationHeaderNames.TraceParent => TraceParentName,
         PropagationHeaderNames.TraceState => TraceStateName,
