@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
@@ -17,11 +18,16 @@ public sealed class TracingSession : IDisposable
     private const int ExporterTimeoutMilliseconds = 30_000;
     private const int MaxExportBatchSize = 512;
 
-    private readonly TracerProvider? _provider;
+    // How long the last spans of a run may take to end once their messages were counted (they end microseconds later).
+    private static readonly TimeSpan SpanEndTimeout = TimeSpan.FromSeconds(10);
 
-    private TracingSession(TracerProvider? provider, CountingExporter exporter)
+    private readonly TracerProvider? _provider;
+    private readonly OpenSpanCounter _openSpans;
+
+    private TracingSession(TracerProvider? provider, CountingExporter exporter, OpenSpanCounter openSpans)
     {
         _provider = provider;
+        _openSpans = openSpans;
         Exporter = exporter;
     }
 
@@ -34,21 +40,32 @@ public sealed class TracingSession : IDisposable
     public static TracingSession Start(ThroughputMode mode)
     {
         var exporter = new CountingExporter();
+        var openSpans = new OpenSpanCounter();
         if (mode == ThroughputMode.Off)
         {
-            return new TracingSession(null, exporter);
+            return new TracingSession(null, exporter, openSpans);
         }
 
         TracerProvider provider = Sdk.CreateTracerProviderBuilder()
             .AddMessagingTracing()
             .SetSampler(mode == ThroughputMode.Sampled ? new AlwaysOnSampler() : new AlwaysOffSampler())
+            .AddProcessor(openSpans)
             .AddProcessor(new BatchActivityExportProcessor(exporter, MaxQueueSize, ScheduledDelayMilliseconds, ExporterTimeoutMilliseconds, MaxExportBatchSize))
             .Build();
-        return new TracingSession(provider, exporter);
+        return new TracingSession(provider, exporter, openSpans);
     }
 
-    /// <summary>Exports what is still queued; part of a run's measured time.</summary>
-    public void Flush() => _provider?.ForceFlush(ExporterTimeoutMilliseconds);
+    /// <summary>Waits (bounded) until every recorded span has ended, then exports what is still queued; part of a run's measured time.</summary>
+    /// <exception cref="TimeoutException">A span did not end within the bound.</exception>
+    public void Flush()
+    {
+        if (!SpinWait.SpinUntil(() => _openSpans.Open == 0, SpanEndTimeout))
+        {
+            throw new TimeoutException($"{_openSpans.Open} spans were still open {SpanEndTimeout.TotalSeconds:0} s after their messages were handled.");
+        }
+
+        _provider?.ForceFlush(ExporterTimeoutMilliseconds);
+    }
 
     /// <inheritdoc/>
     public void Dispose() => _provider?.Dispose();
