@@ -3,7 +3,7 @@
 # foreign AMQP producer of the tests.
 # Idempotent: what is installed is not installed again, what runs is not started again, so a
 # second run takes seconds. Kafka needs nothing here: the tests use librdkafka's in-process mock
-# cluster unless KAFKA_BOOTSTRAP_SERVERS names a real one (DESIGN.md §5).
+# cluster unless KAFKA_BOOTSTRAP_SERVERS names a real one (docs/architecture.md, §6).
 #
 # Overrides:
 #   RABBITMQ_URI      amqp://user:pass@host:port/vhost  (default amqp://guest:guest@localhost:5672/)

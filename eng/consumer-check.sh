@@ -8,6 +8,7 @@
 #   redis-2.13.23  the same application on StackExchange.Redis 2.13.23
 #   kafka          tests/Consumers/KafkaApp on Confluent.Kafka 2.16.0: a traced produce/consume on librdkafka's mock cluster, then
 #                  `dotnet publish -r win-x64` must carry the official librdkafka.dll
+#   readme-blocks  every C# block of README.md compiles as written, each as a fresh application's Program.cs
 #
 # Called by eng/test.sh (pass "consumers"); needs what it needs (eng/brokers.sh). The applications are built outside the
 # repository, so none of its build settings apply to them. Writes one line per check ("passed NAME" or "failed NAME: why")
@@ -38,14 +39,19 @@ cleanup() {
 trap cleanup EXIT
 
 pass() { echo "passed $1" >>"$checks"; echo "[consumers] passed $1"; }
-fail() { echo "failed $1: $2" >>"$checks"; echo "[consumers] FAILED $1: $2" >&2; }
+fail() { echo "failed $1: ${2//$'\n'/ | }" >>"$checks"; printf '[consumers] FAILED %s: %s\n' "$1" "$2" >&2; }
+
+# CONSUMER_CHECKS (default: all) picks checks by name, e.g. CONSUMER_CHECKS=readme-blocks while editing the README.
+wanted() { [[ -z "${CONSUMER_CHECKS:-}" || " $CONSUMER_CHECKS " == *" $1 "* ]]; }
 
 echo "[consumers] packing the shipped packages as $version"
 dotnet pack Messaging.Tracing.Packages.slnf -c Release --nologo -v quiet -p:Version="$version" -o "$work/packages" >"$work/pack.log" 2>&1 ||
   { cat "$work/pack.log" >&2; fail pack "dotnet pack failed"; exit 1; }
 
 # 1. Declared dependencies: exactly the floors, nothing else (a transitive pin would show up here as an extra dependency).
-if problems="$(python3 - "$work/packages" "$version" <<'PY'
+if ! wanted package-dependencies; then
+  :
+elif problems="$(python3 - "$work/packages" "$version" <<'PY'
 import glob, re, sys, zipfile, xml.etree.ElementTree as ET
 folder, version = sys.argv[1], sys.argv[2]
 expected = {
@@ -86,14 +92,19 @@ else
   fail package-dependencies "${problems:-the dependency check did not run}"
 fi
 
-# A new console application in the folder NAME, with this run's packages and the registry as sources.
+# A nuget.config in the current folder with this run's packages and the registry as sources.
+feed_config() {
+  dotnet new nugetconfig >/dev/null &&
+    dotnet nuget add source "$work/packages" --name messaging-tracing-local --configfile nuget.config >/dev/null
+}
+
+# A new console application in the folder NAME (the current folder afterwards).
 new_app() { # folder name
   local dir="$work/apps/$1"
   mkdir -p "$dir" &&
     cd "$dir" &&
     dotnet new console --framework net10.0 --name App --output . >/dev/null &&
-    dotnet new nugetconfig >/dev/null &&
-    dotnet nuget add source "$work/packages" --name messaging-tracing-local --configfile nuget.config >/dev/null
+    feed_config
 }
 
 # Runs one step of a check, its output going to the check's log; a failing step records the check as failed with the
@@ -102,7 +113,9 @@ step() { # check name, command...
   local name="$1"
   shift
   if ! "$@" >>"$work/$name.log" 2>&1; then
-    fail "$name" "'$*' failed: $(tail -n 15 "$work/$name.log" | tr '\n' ' ' | cut -c1-1500)"
+    local errors
+    errors="$(grep -E ': error [A-Z]+[0-9]+' "$work/$name.log" | sed -e 's/ \[[^]]*\]$//' -e "s#$repo/##" | sort -u | head -n 40)"
+    fail "$name" "'$*' failed: ${errors:-$(tail -n 15 "$work/$name.log")}"
     return 1
   fi
 }
@@ -111,6 +124,7 @@ step() { # check name, command...
 check() { # check name, function, arguments...
   local name="$1"
   shift
+  wanted "$name" || return 0
   echo "[consumers] $name"
   if ("$@"); then
     pass "$name"
@@ -150,6 +164,62 @@ kafka_app() {
     { [[ -s "$work/kafka-win-x64/librdkafka.dll" ]] || { fail "$name" "the win-x64 publish has no librdkafka.dll"; false; }; }
 }
 check kafka kafka_app
+
+# 4. Every C# block of README.md compiles as written: each one on its own as the Program.cs of a fresh console application
+#    (net10.0, implicit usings and nullable on, warnings as errors) with the packed packages and the clients users run, all
+#    built in one solution. `#line` points compiler messages at README.md's own lines.
+readme_blocks() {
+  local name=readme-blocks dir="$work/readme"
+  mkdir -p "$dir" &&
+    cd "$dir" &&
+    feed_config &&
+    python3 - "$repo/README.md" "$dir" "$version" <<'PY' &&
+import os, re, sys
+readme, folder, version = sys.argv[1], sys.argv[2], sys.argv[3]
+lines = open(readme, encoding="utf-8").read().split("\n")
+blocks, current = [], None
+for number, line in enumerate(lines, start=1):
+    if current is None and re.fullmatch(r"\s*```csharp\s*", line):
+        current = (number + 1, len(line) - len(line.lstrip()), [])
+    elif current is not None and re.fullmatch(r"\s*```\s*", line):
+        blocks.append(current)
+        current = None
+    elif current is not None:
+        current[2].append(line[current[1]:] if line[:current[1]].strip() == "" else line)
+packages = {f"Messaging.Tracing{suffix}": version for suffix in ["", ".Testing", ".Kafka", ".MassTransit", ".RabbitMQ", ".Redis"]}
+packages.update({"Confluent.Kafka": "2.16.0", "RabbitMQ.Client": "7.2.2", "MassTransit.RabbitMQ": "8.5.12",
+                 "StackExchange.Redis": "3.4.35", "OpenTelemetry": "1.21.0", "OpenTelemetry.Extensions.Hosting": "1.21.0",
+                 "OpenTelemetry.Exporter.OpenTelemetryProtocol": "1.21.0", "Microsoft.Extensions.Hosting": "10.0.15"})
+references = "\n".join(f'    <PackageReference Include="{p}" Version="{v}" />' for p, v in packages.items())
+open(os.path.join(folder, "Directory.Build.props"), "w").write(f"""<Project>
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <Nullable>enable</Nullable>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+{references}
+  </ItemGroup>
+</Project>
+""")
+projects = []
+for index, (first, _, body) in enumerate(blocks, start=1):
+    project = f"Block{index:02d}_line{first}"
+    os.makedirs(os.path.join(folder, project))
+    open(os.path.join(folder, project, project + ".csproj"), "w").write('<Project Sdk="Microsoft.NET.Sdk" />\n')
+    open(os.path.join(folder, project, "Program.cs"), "w", encoding="utf-8").write(f'#line {first} "{readme}"\n' + "\n".join(body) + "\n")
+    projects.append(os.path.join(project, project + ".csproj"))
+open(os.path.join(folder, "projects.txt"), "w").write("\n".join(projects) + "\n")
+print(f"{len(blocks)} C# blocks")
+PY
+    dotnet new sln --format sln --name Readme >/dev/null &&
+    xargs dotnet sln Readme.sln add <projects.txt >/dev/null &&
+    echo "[consumers] $(ls -d "$dir"/Block* | wc -l) C# blocks of README.md" &&
+    step "$name" dotnet build "$dir/Readme.sln" -c Release -v quiet -nologo -clp:NoSummary
+}
+check readme-blocks readme_blocks
 
 passed=$(grep -c '^passed ' "$checks" || true)
 failed=$(grep -c '^failed ' "$checks" || true)

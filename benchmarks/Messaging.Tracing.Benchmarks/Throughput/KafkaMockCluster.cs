@@ -6,7 +6,7 @@ using Confluent.Kafka;
 namespace Messaging.Tracing.Benchmarks.Throughput;
 
 /// <summary>
-/// librdkafka's in-process mock cluster (DESIGN.md §5): brokers that speak the Kafka protocol on loopback ports, living in a
+/// librdkafka's in-process mock cluster (docs/architecture.md, §6): brokers that speak the Kafka protocol on loopback ports, living in a
 /// producer handle this class keeps open.
 /// </summary>
 public sealed class KafkaMockCluster : IDisposable

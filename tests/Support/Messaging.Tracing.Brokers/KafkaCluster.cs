@@ -12,7 +12,7 @@ namespace Messaging.Tracing.Brokers;
 /// <summary>
 /// Test fixture for a Kafka cluster: the one named by <c>KAFKA_BOOTSTRAP_SERVERS</c> when it is set,
 /// otherwise librdkafka's in-process mock cluster (three brokers speaking the Kafka protocol,
-/// headers and consumer groups included; DESIGN.md §5). Exposes <see cref="BootstrapServers"/> and
+/// headers and consumer groups included; docs/architecture.md §6). Exposes <see cref="BootstrapServers"/> and
 /// configuration factories for producers and consumers with test-friendly settings.
 /// </summary>
 /// <remarks>
