@@ -4,6 +4,7 @@
 # `dotnet new console`, `dotnet add package` — on the client versions users run, and runs them against the test brokers:
 #
 #   package-dependencies  each package declares exactly the floors (nothing pinned transitively), for net10.0 only
+#   package-metadata      each package has its README, the license expression, a symbols package, its own tags
 #   redis-3.4.35   tests/Consumers/RedisStreamsApp on StackExchange.Redis 3.4.35: a traced stream round trip
 #   redis-2.13.23  the same application on StackExchange.Redis 2.13.23
 #   kafka          tests/Consumers/KafkaApp on Confluent.Kafka 2.16.0: a traced produce/consume on librdkafka's mock cluster, then
@@ -29,7 +30,7 @@ export REDIS_CONNECTION="${REDIS_CONNECTION:-localhost:6379}"
 
 # A version of its own per run: the NuGet cache keeps a package by id and version, so a reused version would give the
 # applications a stale copy. Removed from the cache again at the end.
-version="0.1.0-consumercheck.$(date +%Y%m%d%H%M%S).$$"
+version="0.2.0-consumercheck.$(date +%Y%m%d%H%M%S).$$"
 work="$(mktemp -d "${TMPDIR:-/tmp}/messaging-tracing-consumers.XXXXXX")"
 packages_root="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')"
 cleanup() {
@@ -41,18 +42,20 @@ trap cleanup EXIT
 pass() { echo "passed $1" >>"$checks"; echo "[consumers] passed $1"; }
 fail() { echo "failed $1: ${2//$'\n'/ | }" >>"$checks"; printf '[consumers] FAILED %s: %s\n' "$1" "$2" >&2; }
 
-# CONSUMER_CHECKS (default: all) picks checks by name, e.g. CONSUMER_CHECKS=readme-blocks while editing the README.
+# CONSUMER_CHECKS (default: all) picks checks by name ("packages" for the two package checks), e.g.
+# CONSUMER_CHECKS=readme-blocks while editing the README.
 wanted() { [[ -z "${CONSUMER_CHECKS:-}" || " $CONSUMER_CHECKS " == *" $1 "* ]]; }
 
 echo "[consumers] packing the shipped packages as $version"
 dotnet pack Messaging.Tracing.Packages.slnf -c Release --nologo -v quiet -p:Version="$version" -o "$work/packages" >"$work/pack.log" 2>&1 ||
   { cat "$work/pack.log" >&2; fail pack "dotnet pack failed"; exit 1; }
 
-# 1. Declared dependencies: exactly the floors, nothing else (a transitive pin would show up here as an extra dependency).
-if ! wanted package-dependencies; then
-  :
-elif problems="$(python3 - "$work/packages" "$version" <<'PY'
-import glob, re, sys, zipfile, xml.etree.ElementTree as ET
+# 1. What the packages declare. Dependencies: exactly the floors, nothing else (a transitive pin would show up here as an
+#    extra dependency), net10.0 only. Metadata: a README, the license expression, a symbols package, tags of its own
+#    client only, and no repository URL unless the publisher gave one.
+if wanted packages; then
+  report="$(python3 - "$work/packages" "$version" <<'PY'
+import glob, os, sys, zipfile, xml.etree.ElementTree as ET
 folder, version = sys.argv[1], sys.argv[2]
 expected = {
     "Messaging.Tracing": {"OpenTelemetry.Api": "1.17.0", "Microsoft.Extensions.DependencyInjection.Abstractions": "10.0.0",
@@ -63,33 +66,51 @@ expected = {
     "Messaging.Tracing.RabbitMQ": {"Messaging.Tracing": version, "RabbitMQ.Client": "7.1.2"},
     "Messaging.Tracing.Redis": {"Messaging.Tracing": version, "StackExchange.Redis": "2.6.70"},
 }
-found = {}
+clients = {"Messaging.Tracing.Kafka": "kafka", "Messaging.Tracing.MassTransit": "masstransit",
+           "Messaging.Tracing.RabbitMQ": "rabbitmq", "Messaging.Tracing.Redis": "redis"}
+dependency_problems, metadata_problems, found = [], [], {}
 for path in glob.glob(f"{folder}/*.nupkg"):
     with zipfile.ZipFile(path) as package:
-        nuspec = ET.fromstring(package.read(next(n for n in package.namelist() if n.endswith(".nuspec"))))
-    meta = nuspec.find("{*}metadata")
+        names = package.namelist()
+        meta = ET.fromstring(package.read(next(n for n in names if n.endswith(".nuspec")))).find("{*}metadata")
+    package_id = meta.find("{*}id").text
+    found[package_id] = True
     groups = meta.findall("{*}dependencies/{*}group")
     frameworks = sorted(g.get("targetFramework") for g in groups)
     deps = {d.get("id"): d.get("version") for g in groups for d in g.findall("{*}dependency")}
-    found[meta.find("{*}id").text] = (frameworks, deps)
-problems = []
-for package, deps in expected.items():
-    if package not in found:
-        problems.append(f"{package}: not packed")
+    if package_id not in expected:
+        dependency_problems.append(f"{package_id}: packed but not expected")
         continue
-    frameworks, actual = found[package]
     if frameworks != ["net10.0"]:
-        problems.append(f"{package}: target frameworks {frameworks}, expected net10.0 only")
-    if actual != deps:
-        problems.append(f"{package}: dependencies {actual}, expected {deps}")
-for package in sorted(set(found) - set(expected)):
-    problems.append(f"{package}: packed but not expected")
-print("; ".join(problems))
+        dependency_problems.append(f"{package_id}: target frameworks {frameworks}, expected net10.0 only")
+    if deps != expected[package_id]:
+        dependency_problems.append(f"{package_id}: dependencies {deps}, expected {expected[package_id]}")
+    readme = meta.findtext("{*}readme")
+    if not readme or readme not in names:
+        metadata_problems.append(f"{package_id}: no package README")
+    license = meta.find("{*}license")
+    if license is None or license.get("type") != "expression" or license.text != "Apache-2.0":
+        metadata_problems.append(f"{package_id}: license is not the expression Apache-2.0")
+    if not os.path.exists(path[:-len(".nupkg")] + ".snupkg"):
+        metadata_problems.append(f"{package_id}: no symbols package")
+    repository = meta.find("{*}repository")
+    if repository is not None and repository.get("url"):
+        metadata_problems.append(f"{package_id}: repository URL {repository.get('url')} without one given")
+    tags = (meta.findtext("{*}tags") or "").split()
+    others = [tag for owner, tag in clients.items() if owner != package_id and tag in tags]
+    if others or (package_id in clients and clients[package_id] not in tags):
+        metadata_problems.append(f"{package_id}: tags {tags}")
+for package_id in expected:
+    if package_id not in found:
+        dependency_problems.append(f"{package_id}: not packed")
+print("; ".join(dependency_problems))
+print("; ".join(metadata_problems))
 PY
-)" && [[ -z "$problems" ]]; then
-  pass package-dependencies
-else
-  fail package-dependencies "${problems:-the dependency check did not run}"
+)" || report=$'the check did not run\nthe check did not run'
+  dependency_problems="$(sed -n 1p <<<"$report")"
+  metadata_problems="$(sed -n 2p <<<"$report")"
+  if [[ -z "$dependency_problems" ]]; then pass package-dependencies; else fail package-dependencies "$dependency_problems"; fi
+  if [[ -z "$metadata_problems" ]]; then pass package-metadata; else fail package-metadata "$metadata_problems"; fi
 fi
 
 # A nuget.config in the current folder with this run's packages and the registry as sources.
