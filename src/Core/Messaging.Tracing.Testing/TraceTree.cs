@@ -24,7 +24,8 @@ namespace Messaging.Tracing.Testing;
 /// <c>[parent not collected]</c>, <c>[linked]</c> (a <c>follows_from</c> link to a span that was not collected)
 /// and <c>✗ {error.type}</c> (status Error). Siblings, and roots, are ordered by their rendered subtrees (ordinal),
 /// so the text does not depend on timing; it holds no ids and no durations. The time axis
-/// (<see cref="RenderTimeline(int)"/>) draws the same rows in the same order, each with a bar and a duration.
+/// (<see cref="RenderTimeline(int)"/>) draws the same tree with siblings and roots in start order instead, each span
+/// with a bar and a duration.
 /// </para>
 /// <example>
 /// <code>
@@ -98,7 +99,7 @@ public sealed class TraceTree
     public string RenderCausal()
     {
         var text = new StringBuilder();
-        foreach ((_, string line) in Rows())
+        foreach ((_, string line) in Rows(inTimeOrder: false))
         {
             AppendLine(text, line);
         }
@@ -107,8 +108,8 @@ public sealed class TraceTree
     }
 
     /// <summary>
-    /// Renders the time axis: the rows of the causal tree (<see cref="RenderCausal"/>, the same lines in the same order,
-    /// so each branch stays together), each followed by a bar showing when the span ran and by its duration.
+    /// Renders the time axis: the causal tree (the lines of <see cref="RenderCausal"/>, each branch together, siblings and
+    /// roots in start order), each span followed by a bar showing when it ran and by its duration.
     /// </summary>
     /// <remarks>
     /// The first line is the scale: <c>0</c> above the bars' left edge, and the time from the earliest start to the latest
@@ -222,7 +223,7 @@ public sealed class TraceTree
 
     private string Timeline(int width, Func<Activity, string?>? annotate)
     {
-        List<(TraceNode Node, string Line)> rows = Rows();
+        List<(TraceNode Node, string Line)> rows = Rows(inTimeOrder: true);
         if (rows.Count == 0)
         {
             return string.Empty;
@@ -270,10 +271,10 @@ public sealed class TraceTree
     }
 
     // The causal tree's rows in drawing order: each span with its line (connectors, then its description).
-    private List<(TraceNode Node, string Line)> Rows()
+    private List<(TraceNode Node, string Line)> Rows(bool inTimeOrder)
     {
         var rows = new List<(TraceNode Node, string Line)>(_nodes.Count);
-        foreach (List<(TraceNode Node, string Line)> subtree in Sorted(_roots))
+        foreach (List<(TraceNode Node, string Line)> subtree in Sorted(_roots, inTimeOrder))
         {
             rows.AddRange(subtree);
         }
@@ -281,32 +282,38 @@ public sealed class TraceTree
         return rows;
     }
 
-    // Each subtree rendered on its own (its line, then its children with connectors), sorted by that text; identical
-    // subtrees by start time, so the order never depends on the order the spans were given.
-    private static List<List<(TraceNode Node, string Line)>> Sorted(List<TraceNode> nodes)
+    // Each subtree rendered on its own (its line, then its children with connectors), sorted by that text, or by start
+    // time first for the time axis; the order never depends on the order the spans were given.
+    private static List<List<(TraceNode Node, string Line)>> Sorted(List<TraceNode> nodes, bool inTimeOrder)
     {
         var rendered = new List<(TraceNode Node, List<(TraceNode Node, string Line)> Rows, string Key)>(nodes.Count);
         foreach (TraceNode node in nodes)
         {
-            List<(TraceNode Node, string Line)> rows = RenderSubtree(node);
+            List<(TraceNode Node, string Line)> rows = RenderSubtree(node, inTimeOrder);
             rendered.Add((node, rows, string.Join('\n', rows.ConvertAll(row => row.Line))));
         }
 
         rendered.Sort((a, b) =>
         {
-            int result = string.CompareOrdinal(a.Key, b.Key);
+            int result = inTimeOrder ? CompareTimes(a.Node, b.Node) : 0;
+            result = result != 0 ? result : string.CompareOrdinal(a.Key, b.Key);
             result = result != 0 ? result : a.Node.FollowsFrom.CompareTo(b.Node.FollowsFrom);
-            result = result != 0 ? result : Start(a.Node).CompareTo(Start(b.Node));
-            result = result != 0 ? result : End(a.Node).CompareTo(End(b.Node));
+            result = result != 0 ? result : CompareTimes(a.Node, b.Node);
             return result != 0 ? result : string.CompareOrdinal(a.Node.Activity.SpanId.ToHexString(), b.Node.Activity.SpanId.ToHexString());
         });
         return rendered.ConvertAll(item => item.Rows);
     }
 
-    private static List<(TraceNode Node, string Line)> RenderSubtree(TraceNode node)
+    private static int CompareTimes(TraceNode a, TraceNode b)
+    {
+        int result = Start(a).CompareTo(Start(b));
+        return result != 0 ? result : End(a).CompareTo(End(b));
+    }
+
+    private static List<(TraceNode Node, string Line)> RenderSubtree(TraceNode node, bool inTimeOrder)
     {
         var rows = new List<(TraceNode Node, string Line)> { (node, Describe(node)) };
-        List<List<(TraceNode Node, string Line)>> children = Sorted(node.Children);
+        List<List<(TraceNode Node, string Line)>> children = Sorted(node.Children, inTimeOrder);
         for (int i = 0; i < children.Count; i++)
         {
             bool last = i == children.Count - 1;

@@ -234,7 +234,37 @@ public sealed class TraceTreeTests
     }
 
     [Fact]
-    public void The_timeline_rows_are_the_causal_tree_rows_with_bars_that_stay_within_the_width()
+    public void The_timeline_orders_siblings_by_start_time_where_the_causal_tree_orders_them_by_text()
+    {
+        using var collector = new SpanCollector(SourceName);
+        using (Activity request = Timed(collector.StartRootSpan("request", ActivityKind.Server), 0))
+        {
+            Timed(Source.StartActivity("b")!, 0, 10).Stop();
+            Timed(Source.StartActivity("a")!, 10, 20).Stop();
+            request.SetEndTime(T0.AddMilliseconds(20));
+        }
+
+        TraceTree tree = TraceTree.Build(collector.Spans);
+
+        Assert.Equal(
+            """
+            request (server)
+            ├── a (internal)
+            └── b (internal)
+            """,
+            tree.RenderCausal());
+        Assert.Equal(
+            """
+                             0 20 ms
+            request (server) │████│ 20 ms
+            ├── b (internal) │██  │ 10 ms
+            └── a (internal) │  ██│ 10 ms
+            """,
+            tree.RenderTimeline(width: 4));
+    }
+
+    [Fact]
+    public void The_timeline_draws_every_span_of_the_causal_tree_once_with_a_bar_within_the_width()
     {
         Fanout(["c", "a", "b"], out IReadOnlyList<Activity> spans);
         using var unsampled = new Activity("unsampled"); // no listener: not recorded
@@ -246,7 +276,9 @@ public sealed class TraceTreeTests
         string[] rows = tree.RenderTimeline(Width).Split('\n');
         int frame = rows[0].IndexOf('0', StringComparison.Ordinal); // the scale's 0 stands above each bar's opening │
 
-        Assert.Equal(tree.RenderCausal().Split('\n'), rows.Skip(1).Select(row => row[..frame].TrimEnd()));
+        Assert.Equal(
+            tree.RenderCausal().Split('\n').Select(Description).Order(StringComparer.Ordinal),
+            rows.Skip(1).Select(row => Description(row[..frame])).Order(StringComparer.Ordinal));
         Assert.All(rows.Skip(1), row =>
         {
             Assert.Equal('│', row[frame]);
@@ -255,6 +287,8 @@ public sealed class TraceTreeTests
             Assert.Matches(@"^ +\d+\.\d ms$", row[(frame + Width + 2)..]);
         });
         Assert.Equal(frame + Width + 2, rows[0].Length); // the scale's end stands above the closing │
+
+        static string Description(string line) => line.TrimStart(' ', '│', '├', '└', '─', '┄').TrimEnd();
     }
 
     [Fact]
