@@ -26,9 +26,11 @@ public static class CloserLook
     /// <param name="output">Where to.</param>
     /// <param name="stored">The event, as read back from the event store.</param>
     /// <param name="story">The story it belongs to.</param>
+    /// <param name="stories">Every story.</param>
     /// <param name="byContext">Every collected span by its context (<see cref="TraceReport.Key"/>).</param>
-    public static void Write(TextWriter output, StoredEvent stored, RequestStory story, IReadOnlyDictionary<ActivityContext, Activity> byContext)
+    public static void Write(TextWriter output, StoredEvent stored, RequestStory story, IReadOnlyList<RequestStory> stories, IReadOnlyDictionary<ActivityContext, Activity> byContext)
     {
+        ArgumentNullException.ThrowIfNull(stories);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(story);
@@ -47,8 +49,11 @@ public static class CloserLook
             }
         }
 
-        output.WriteLine("Live subscribers continue the trace from the Kafka message's headers (the send band-events span's context);");
-        output.WriteLine("a replay restores it from this metadata, as request 10 does below.");
+        Activity? append = story.Spans.FirstOrDefault(s => stored.Metadata.GetValueOrDefault("traceparent") == TraceParentCodec.Format(s.Context));
+        Activity? replayed = append is null ? null : byContext.Values.FirstOrDefault(s => s.Links.Any(l => SpanLinks.IsFollowsFrom(l) && l.Context.SpanId == append.SpanId && l.Context.TraceId == append.TraceId));
+        RequestStory? replay = replayed is null ? null : stories.FirstOrDefault(s => s.Spans.Contains(replayed));
+        output.WriteLine("Live subscribers continue the trace from the Kafka message's headers (the context of the send span that");
+        output.WriteLine($"published it); a replay restores it from this metadata{(replay is null ? "." : $", as request {replay.Number} does below.")}");
 
         Activity? span = story.Spans
             .Where(s => s.Kind == ActivityKind.Consumer && s.GetTagItem(MessagingAttributes.System) as string == "kafka")

@@ -66,7 +66,7 @@ public static class TraceReport
             if (example is not null && example.Metadata.TryGetValue("traceparent", out string? traceparent)
                 && story.Spans.Any(s => Messaging.Tracing.Propagation.TraceParentCodec.Format(s.Context) == traceparent))
             {
-                CloserLook.Write(output, example, story, byContext);
+                CloserLook.Write(output, example, story, stories, byContext);
                 example = null;
             }
         }
