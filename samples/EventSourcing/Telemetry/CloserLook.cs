@@ -27,13 +27,13 @@ public static class CloserLook
     /// <param name="stored">The event, as read back from the event store.</param>
     /// <param name="story">The story it belongs to.</param>
     /// <param name="stories">Every story.</param>
-    /// <param name="byContext">Every collected span by its context (<see cref="TraceReport.Key"/>).</param>
-    public static void Write(TextWriter output, StoredEvent stored, RequestStory story, IReadOnlyList<RequestStory> stories, IReadOnlyDictionary<ActivityContext, Activity> byContext)
+    /// <param name="byContext">Every collected span by its trace and span id.</param>
+    public static void Write(TextWriter output, StoredEvent stored, RequestStory story, IReadOnlyList<RequestStory> stories, IReadOnlyDictionary<(ActivityTraceId, ActivitySpanId), Activity> byContext)
     {
-        ArgumentNullException.ThrowIfNull(stories);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(story);
+        ArgumentNullException.ThrowIfNull(stories);
         ArgumentNullException.ThrowIfNull(byContext);
         output.WriteLine();
         output.WriteLine(TraceReport.Rule($"── A closer look at request {story.Number} "));
@@ -49,9 +49,11 @@ public static class CloserLook
             }
         }
 
-        Activity? append = story.Spans.FirstOrDefault(s => stored.Metadata.GetValueOrDefault("traceparent") == TraceParentCodec.Format(s.Context));
-        Activity? replayed = append is null ? null : byContext.Values.FirstOrDefault(s => s.Links.Any(l => SpanLinks.IsFollowsFrom(l) && l.Context.SpanId == append.SpanId && l.Context.TraceId == append.TraceId));
-        RequestStory? replay = replayed is null ? null : stories.FirstOrDefault(s => s.Spans.Contains(replayed));
+        // The story (a replay) with a span that follows from the span whose context the event stored.
+        RequestStory? replay = TraceParentCodec.TryParse(stored.Metadata.GetValueOrDefault("traceparent"), out ActivityContext appended)
+            ? stories.FirstOrDefault(other => other.Spans.Any(s => s.Links.Any(l =>
+                SpanLinks.IsFollowsFrom(l) && l.Context.TraceId == appended.TraceId && l.Context.SpanId == appended.SpanId)))
+            : null;
         output.WriteLine("Live subscribers continue the trace from the Kafka message's headers (the context of the send span that");
         output.WriteLine($"published it); a replay restores it from this metadata{(replay is null ? "." : $", as request {replay.Number} does below.")}");
 
@@ -65,7 +67,7 @@ public static class CloserLook
         }
     }
 
-    private static void WriteSpan(TextWriter output, Activity span, RequestStory story, IReadOnlyDictionary<ActivityContext, Activity> byContext)
+    private static void WriteSpan(TextWriter output, Activity span, RequestStory story, IReadOnlyDictionary<(ActivityTraceId, ActivitySpanId), Activity> byContext)
     {
         output.WriteLine();
         output.WriteLine($"One span as Jaeger shows it: {span.DisplayName} ({span.Kind.ToString().ToLowerInvariant()}), where {span.GetTagItem(MessagingAttributes.ConsumerGroupName)} received the event");
@@ -73,14 +75,14 @@ public static class CloserLook
         Line(output, "span id", span.SpanId.ToHexString());
         if (span.ParentSpanId != default)
         {
-            Line(output, "references", $"CHILD_OF {span.ParentSpanId} ({NameOf(new ActivityContext(span.TraceId, span.ParentSpanId, ActivityTraceFlags.None), byContext)}): its parent");
+            Line(output, "references", $"CHILD_OF {span.ParentSpanId} ({NameOf(span.TraceId, span.ParentSpanId, byContext)}): its parent");
         }
 
         foreach (ActivityLink link in span.Links)
         {
             string linkTags = string.Join(", ", (link.Tags ?? []).Select(t => $"{t.Key}={t.Value}"));
             string kind = SpanLinks.IsFollowsFrom(link) ? "FOLLOWS_FROM" : "link to";
-            Line(output, span.ParentSpanId == default ? "references" : string.Empty, $"{kind} {link.Context.SpanId} ({NameOf(link.Context, byContext)}): a link{(linkTags.Length > 0 ? " with " + linkTags : string.Empty)}");
+            Line(output, span.ParentSpanId == default ? "references" : string.Empty, $"{kind} {link.Context.SpanId} ({NameOf(link.Context.TraceId, link.Context.SpanId, byContext)}): a link{(linkTags.Length > 0 ? " with " + linkTags : string.Empty)}");
         }
 
         Line(output, "start, duration", string.Create(
@@ -126,8 +128,8 @@ public static class CloserLook
         return null;
     }
 
-    private static string NameOf(ActivityContext context, IReadOnlyDictionary<ActivityContext, Activity> byContext) =>
-        byContext.TryGetValue(TraceReport.Key(context), out Activity? span) ? span.DisplayName : "(not collected)";
+    private static string NameOf(ActivityTraceId traceId, ActivitySpanId spanId, IReadOnlyDictionary<(ActivityTraceId, ActivitySpanId), Activity> byContext) =>
+        byContext.TryGetValue((traceId, spanId), out Activity? span) ? span.DisplayName : "(not collected)";
 
     private static void Line(TextWriter output, string key, string value) => output.WriteLine($"  {key,-KeyWidth}{value}");
 }

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using EventSourcing.EventStore;
+using Messaging.Tracing.Propagation;
 using Messaging.Tracing.Testing;
 
 namespace EventSourcing.Telemetry;
@@ -42,10 +43,10 @@ public static class TraceReport
             }
         }
 
-        var byContext = new Dictionary<ActivityContext, Activity>();
+        var byContext = new Dictionary<(ActivityTraceId, ActivitySpanId), Activity>();
         foreach (Activity span in spans)
         {
-            byContext.TryAdd(Key(span.Context), span);
+            byContext.TryAdd((span.TraceId, span.SpanId), span);
         }
 
         List<string> drawn = stories.Select(story => Draw(story.Spans, span => Note(span, story, storyOf, byContext))).ToList();
@@ -63,8 +64,9 @@ public static class TraceReport
             {
                 output.WriteLine(later[i]);
             }
+
             if (example is not null && example.Metadata.TryGetValue("traceparent", out string? traceparent)
-                && story.Spans.Any(s => Messaging.Tracing.Propagation.TraceParentCodec.Format(s.Context) == traceparent))
+                && story.Spans.Any(s => TraceParentCodec.Format(s.Context) == traceparent))
             {
                 CloserLook.Write(output, example, story, stories, byContext);
                 example = null;
@@ -99,15 +101,10 @@ public static class TraceReport
         return stories;
     }
 
-    /// <summary>A line of <c>═</c> after the text, as wide as the report.</summary>
+    /// <summary>The text, then its first character repeated up to the report's width (a section rule).</summary>
     /// <param name="text">The text.</param>
     /// <returns>The line.</returns>
     internal static string Rule(string text) => text.Length >= LineWidth ? text : text.PadRight(LineWidth, text[0]);
-
-    /// <summary>The key of a span context in lookups: trace and span id.</summary>
-    /// <param name="context">The context.</param>
-    /// <returns>The key.</returns>
-    internal static ActivityContext Key(ActivityContext context) => new(context.TraceId, context.SpanId, ActivityTraceFlags.None);
 
     private static string Draw(IReadOnlyList<Activity> spans, Func<Activity, string?> note)
     {
@@ -141,11 +138,11 @@ public static class TraceReport
     private static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? string.Empty : "s")}";
 
     // Where a span that follows from another story's span comes from.
-    private static string? Note(Activity span, RequestStory story, Dictionary<Activity, RequestStory> storyOf, Dictionary<ActivityContext, Activity> byContext)
+    private static string? Note(Activity span, RequestStory story, Dictionary<Activity, RequestStory> storyOf, Dictionary<(ActivityTraceId, ActivitySpanId), Activity> byContext)
     {
         foreach (ActivityLink link in span.Links)
         {
-            if (SpanLinks.IsFollowsFrom(link) && byContext.TryGetValue(Key(link.Context), out Activity? target)
+            if (SpanLinks.IsFollowsFrom(link) && byContext.TryGetValue((link.Context.TraceId, link.Context.SpanId), out Activity? target)
                 && storyOf.TryGetValue(target, out RequestStory? other) && other != story)
             {
                 return $"← follows from {target.DisplayName} in request {other.Number}";
@@ -156,7 +153,7 @@ public static class TraceReport
     }
 
     // The spans of other stories that follow from this one's: drawn there, announced here.
-    private static string Later(RequestStory story, IReadOnlyList<RequestStory> stories, Dictionary<Activity, RequestStory> storyOf, Dictionary<ActivityContext, Activity> byContext)
+    private static string Later(RequestStory story, IReadOnlyList<RequestStory> stories, Dictionary<Activity, RequestStory> storyOf, Dictionary<(ActivityTraceId, ActivitySpanId), Activity> byContext)
     {
         var lines = new List<string>();
         foreach (RequestStory other in stories.Where(s => s != story))
@@ -166,7 +163,7 @@ public static class TraceReport
             {
                 foreach (ActivityLink link in span.Links)
                 {
-                    if (SpanLinks.IsFollowsFrom(link) && byContext.TryGetValue(Key(link.Context), out Activity? target) && storyOf.GetValueOrDefault(target) == story)
+                    if (SpanLinks.IsFollowsFrom(link) && byContext.TryGetValue((link.Context.TraceId, link.Context.SpanId), out Activity? target) && storyOf.GetValueOrDefault(target) == story)
                     {
                         targets.Add(target);
                     }

@@ -8,8 +8,8 @@ using Messaging.Tracing.Spans;
 namespace Messaging.Tracing.Testing;
 
 /// <summary>
-/// The story a set of spans tells, following parents and <c>follows_from</c> links across traces, rendered as
-/// deterministic text: the causal tree (<see cref="RenderCausal"/>) and the time axis (<see cref="RenderTimeline(int)"/>).
+/// The story a set of spans tells, following parents and <c>follows_from</c> links across traces, rendered as text: the
+/// causal tree (<see cref="RenderCausal"/>, which no timing changes) and the time axis (<see cref="RenderTimeline(int)"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -119,10 +119,10 @@ public sealed class TraceTree
     /// </remarks>
     /// <example>
     /// <code>
-    ///                                     0               100 ms
-    /// request (server)                    │████████            │ 40 ms
-    /// └── send orders (producer)          │  ██                │ 10 ms
-    ///     └┄┄ process orders (consumer)   │          ██████████│ 50 ms
+    ///                                   0               100 ms
+    /// request (server)                  │████████            │ 40 ms
+    /// └── send orders (producer)        │  ██                │ 10 ms
+    ///     └┄┄ process orders (consumer) │          ██████████│ 50 ms
     /// </code>
     /// </example>
     /// <param name="width">The number of columns of the bar.</param>
