@@ -21,5 +21,5 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 echo "eng/sample.sh: building the sample (the first run restores and compiles, ~30 s)…" >&2
 dotnet build samples/EventSourcing -c Release -v:minimal -nologo >&2
-echo "eng/sample.sh: running the scenario…" >&2
+echo "eng/sample.sh: running the scenario (its logs follow on stderr, the stories on stdout; 2>/dev/null hides the logs)…" >&2
 exec dotnet run --project samples/EventSourcing -c Release --no-build -- "$@"

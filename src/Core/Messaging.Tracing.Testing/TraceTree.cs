@@ -114,8 +114,8 @@ public sealed class TraceTree
     /// <remarks>
     /// The first line is the scale: <c>0</c> above the bars' left edge, and the time from the earliest start to the latest
     /// end above their right edge. Each bar lies between <c>│</c> and <c>│</c>, scaled to that range and at least one
-    /// column long, drawn with <c>█</c> for recorded spans and <c>░</c> for others. Durations are in milliseconds (one
-    /// decimal below 10 ms). A pure function of the spans.
+    /// column long, drawn with <c>█</c> for recorded spans and <c>░</c> for others. Durations are in microseconds below
+    /// 1 ms, else in milliseconds (one decimal below 10 ms). A pure function of the spans.
     /// </remarks>
     /// <example>
     /// <code>
@@ -374,14 +374,16 @@ public sealed class TraceTree
 
     private static long End(TraceNode node) => node.Activity.StartTimeUtc.Ticks + Math.Max(0, node.Activity.Duration.Ticks);
 
-    // Milliseconds: one decimal below 10 ms, whole ones above.
+    // Whole microseconds below 1 ms, milliseconds with one decimal below 10 ms, whole milliseconds above.
     private static string FormatDuration(long ticks)
     {
+        if (ticks < TimeSpan.TicksPerMillisecond)
+        {
+            return (ticks / TimeSpan.TicksPerMicrosecond).ToString(CultureInfo.InvariantCulture) + " µs";
+        }
+
         double milliseconds = ticks / (double)TimeSpan.TicksPerMillisecond;
-        string number = milliseconds < 9.95
-            ? milliseconds.ToString("0.0", CultureInfo.InvariantCulture)
-            : milliseconds.ToString("0", CultureInfo.InvariantCulture);
-        return number + " ms";
+        return milliseconds.ToString(milliseconds < 9.95 ? "0.0" : "0", CultureInfo.InvariantCulture) + " ms";
     }
 
     private static void AppendLine(StringBuilder text, string line)

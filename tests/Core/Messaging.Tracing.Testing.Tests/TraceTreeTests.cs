@@ -284,11 +284,29 @@ public sealed class TraceTreeTests
             Assert.Equal('│', row[frame]);
             Assert.Equal('│', row[frame + Width + 1]);
             Assert.Matches(row.Contains("[unsampled]", StringComparison.Ordinal) ? "^ *░+ *$" : "^ *█+ *$", row[(frame + 1)..(frame + Width + 1)]);
-            Assert.Matches(@"^ +\d+\.\d ms$", row[(frame + Width + 2)..]);
+            Assert.Matches(@"^ +(\d+ µs|\d+\.\d ms)$", row[(frame + Width + 2)..]);
         });
         Assert.Equal(frame + Width + 2, rows[0].Length); // the scale's end stands above the closing │
 
         static string Description(string line) => line.TrimStart(' ', '│', '├', '└', '─', '┄').TrimEnd();
+    }
+
+    [Fact]
+    public void Durations_below_a_millisecond_read_in_microseconds()
+    {
+        using var collector = new SpanCollector(SourceName);
+        using (Timed(collector.StartRootSpan("request", ActivityKind.Server), 0, 10))
+        {
+            Timed(Source.StartActivity("step")!, 0, 0.25).Stop();
+        }
+
+        Assert.Equal(
+            """
+                                0 10 ms
+            request (server)    │████│  10 ms
+            └── step (internal) │█   │ 250 µs
+            """,
+            TraceTree.Build(collector.Spans).RenderTimeline(4));
     }
 
     [Fact]

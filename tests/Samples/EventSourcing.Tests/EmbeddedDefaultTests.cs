@@ -63,7 +63,7 @@ public sealed class EmbeddedDefaultTests
         {
             (string[] rows, int frame) = SampleOutput.Timeline(text, request);
             Assert.NotEmpty(rows);
-            Assert.All(rows, row => Assert.Matches(@"^│ *█+ *│ +\d+(\.\d)? ms", row[frame..]));
+            Assert.All(rows, row => Assert.Matches(@"^│ *█+ *│ +(\d+ µs|\d+(\.\d)? ms)", row[frame..]));
         }
 
         // The legend explains every mark the stories use.

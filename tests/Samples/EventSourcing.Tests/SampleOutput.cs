@@ -91,7 +91,7 @@ public static partial class SampleOutput
 
     private static List<string> Subtree(Node node) => [node.Description, .. Render(node.Children, topLevel: false)];
 
-    [GeneratedRegex(@"^ +0 +[0-9.]+ ms$")]
+    [GeneratedRegex(@"^ +0 +[0-9.]+ (ms|µs)$")]
     private static partial Regex ScaleLine();
 
     private sealed record Node(string Description, bool FollowsFrom)
