@@ -5,9 +5,12 @@
 # work is done, prints every trace (causal tree and time axis, one story per HTTP request) and exits 0; non-zero
 # with the reason when the scenario does not complete (Sample:ScenarioTimeoutSeconds, 60 by default).
 #
-#   dotnet run          samples/EventSourcing, Release (restores and builds as needed)
+#   dotnet build        samples/EventSourcing, Release (restores and builds as needed; ~30 s the first time),
+#                       its progress on stderr
+#   dotnet run          the built program (--no-build)
 #
-# Safe to run again. Trace trees go to stdout, the application's logs (with trace and span ids) to stderr:
+# Safe to run again. The scenario and its traces go to stdout; the build's progress and the application's logs (with
+# trace and span ids) to stderr:
 #   eng/sample.sh 2>/dev/null          only the scenario and the traces
 # Real infrastructure instead of the embedded defaults, and the other settings: samples/EventSourcing/README.md.
 # Extra arguments go to the program, e.g. eng/sample.sh --Sample:SlowProjectionDelayMs=0
@@ -16,4 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-exec dotnet run --project samples/EventSourcing -c Release -- "$@"
+echo "eng/sample.sh: building the sample (the first run restores and compiles, ~30 s)…" >&2
+dotnet build samples/EventSourcing -c Release -v:minimal -nologo >&2
+echo "eng/sample.sh: running the scenario (its logs follow on stderr, the stories on stdout; 2>/dev/null hides the logs)…" >&2
+exec dotnet run --project samples/EventSourcing -c Release --no-build -- "$@"

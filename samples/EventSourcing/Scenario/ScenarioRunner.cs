@@ -8,8 +8,11 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using EventSourcing.Api;
+using EventSourcing.Commands;
+using EventSourcing.EventStore;
 using EventSourcing.Projections;
 using EventSourcing.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventSourcing.Scenario;
 
@@ -41,7 +44,10 @@ public static class ScenarioRunner
         using var cancel = new CancellationTokenSource(timeout);
         using var client = new SampleClient(app.BaseAddress);
         var run = new ScenarioSteps(app, client, output, clock, timeout, cancel.Token);
-        output.WriteLine($"Band reviews — the Messaging.Tracing event-sourcing sample, API at {app.BaseAddress}");
+        output.WriteLine("Band reviews — the Messaging.Tracing event-sourcing sample");
+        output.WriteLine($"A scripted client calls the sample's HTTP API at {app.BaseAddress} and, after each request, waits until");
+        output.WriteLine("the work it caused (commands, events, projections) is done. Each response names the request's trace in its");
+        output.WriteLine("traceresponse header: its trace id is shown after the status.");
         output.WriteLine();
         try
         {
@@ -71,7 +77,9 @@ public static class ScenarioRunner
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"All asynchronous work done after {clock.Elapsed.TotalSeconds:0.0} s: {client.Requests} requests, {spans.Count} spans in {spans.Select(s => s.TraceId).Distinct().Count()} traces."));
-            TraceReport.Write(output, spans);
+            IReadOnlyList<StoredEvent> history = await app.Services.GetRequiredService<IEventStore>()
+                .ReadStreamAsync(BandRepository.StreamId(featured), cancel.Token).ConfigureAwait(false);
+            TraceReport.Write(output, spans, history[0]);
             return 0;
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or ScenarioFailedException or HttpRequestException)

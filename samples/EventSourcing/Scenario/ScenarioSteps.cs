@@ -6,6 +6,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using EventSourcing.Api;
+using Messaging.Tracing.Propagation;
 
 namespace EventSourcing.Scenario;
 
@@ -73,7 +74,8 @@ internal sealed class ScenarioSteps(SampleApp app, SampleClient client, TextWrit
 
     private T Expect<T>(ApiResponse<T> response, int status, string description)
     {
-        output.WriteLine($"  {client.Requests,2}. {description,-52} → {response.Status}  traceresponse: {response.TraceResponse ?? "(none)"}");
+        string trace = response.TraceResponse is { } header && TraceParentCodec.TryParse(header, out ActivityContext context) ? context.TraceId.ToHexString() : "(none)";
+        output.WriteLine($"  {client.Requests,2}. {description,-46} → {response.Status}  trace {trace}");
         if (response.Status != status || response.Body is null)
         {
             throw new ScenarioFailedException($"{description} answered {response.Status}, {status} with a body expected.");

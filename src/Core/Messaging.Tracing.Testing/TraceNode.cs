@@ -28,7 +28,4 @@ internal sealed class TraceNode
 
     /// <summary>Gets the spans this one caused.</summary>
     public List<TraceNode> Children { get; } = new();
-
-    /// <summary>Gets or sets the number of causal ancestors.</summary>
-    public int Depth { get; set; }
 }

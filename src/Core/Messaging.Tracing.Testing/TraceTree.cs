@@ -1,14 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Messaging.Tracing.Spans;
 
 namespace Messaging.Tracing.Testing;
 
 /// <summary>
-/// The story a set of spans tells, following parents and <c>follows_from</c> links across traces, rendered as
-/// deterministic text: the causal tree (<see cref="RenderCausal"/>) and the time axis (<see cref="RenderTimeline"/>).
+/// The story a set of spans tells, following parents and <c>follows_from</c> links across traces, rendered as text: the
+/// causal tree (<see cref="RenderCausal"/>, which no timing changes) and the time axis (<see cref="RenderTimeline(int)"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,7 +23,9 @@ namespace Messaging.Tracing.Testing;
 /// <c>[new trace]</c> (its trace differs from its causal parent's), <c>[unsampled]</c> (not recorded),
 /// <c>[parent not collected]</c>, <c>[linked]</c> (a <c>follows_from</c> link to a span that was not collected)
 /// and <c>✗ {error.type}</c> (status Error). Siblings, and roots, are ordered by their rendered subtrees (ordinal),
-/// so the text does not depend on timing; it holds no ids and no durations.
+/// so the text does not depend on timing; it holds no ids and no durations. The time axis
+/// (<see cref="RenderTimeline(int)"/>) draws the same tree with siblings and roots in start order instead, each span
+/// with a bar and a duration.
 /// </para>
 /// <example>
 /// <code>
@@ -86,10 +89,6 @@ public sealed class TraceTree
         foreach (TraceNode node in nodes)
         {
             (node.CausalParent?.Children ?? roots).Add(node);
-            for (TraceNode? ancestor = node.CausalParent; ancestor is not null; ancestor = ancestor.CausalParent)
-            {
-                node.Depth++;
-            }
         }
 
         return new TraceTree(nodes, roots);
@@ -100,61 +99,52 @@ public sealed class TraceTree
     public string RenderCausal()
     {
         var text = new StringBuilder();
-        foreach ((_, List<string> lines) in Sorted(_roots))
+        foreach ((_, string line) in Rows(inTimeOrder: false))
         {
-            foreach (string line in lines)
-            {
-                AppendLine(text, line);
-            }
+            AppendLine(text, line);
         }
 
         return text.ToString();
     }
 
     /// <summary>
-    /// Renders the time axis: one row per span in start-time order (ties by name), the name indented by causal depth,
-    /// then a bar between <c>│</c> and <c>│</c> scaled from the earliest start to the latest end, drawn with <c>█</c>
-    /// for recorded spans and <c>░</c> for others. A pure function of the spans.
+    /// Renders the time axis: the causal tree (the lines of <see cref="RenderCausal"/>, each branch together, siblings and
+    /// roots in start order), each span followed by a bar showing when it ran and by its duration.
     /// </summary>
+    /// <remarks>
+    /// The first line is the scale: <c>0</c> above the bars' left edge, and the time from the earliest start to the latest
+    /// end above their right edge. Each bar lies between <c>│</c> and <c>│</c>, scaled to that range and at least one
+    /// column long, drawn with <c>█</c> for recorded spans and <c>░</c> for others. Durations are in microseconds below
+    /// 1 ms, else in milliseconds (one decimal below 10 ms). A pure function of the spans.
+    /// </remarks>
+    /// <example>
+    /// <code>
+    ///                                   0               100 ms
+    /// request (server)                  │████████            │ 40 ms
+    /// └── send orders (producer)        │  ██                │ 10 ms
+    ///     └┄┄ process orders (consumer) │          ██████████│ 50 ms
+    /// </code>
+    /// </example>
     /// <param name="width">The number of columns of the bar.</param>
-    /// <returns>One line per span, lines separated by <c>\n</c>; empty when there are no spans.</returns>
+    /// <returns>The scale, then one line per span, lines separated by <c>\n</c>; empty when there are no spans.</returns>
     public string RenderTimeline(int width = 60)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        return Timeline(width, annotate: null);
+    }
 
-        var rows = new List<TraceNode>(_nodes);
-        rows.Sort(CompareByStart);
-        long first = long.MaxValue;
-        long last = long.MinValue;
-        int nameWidth = 0;
-        foreach (TraceNode row in rows)
-        {
-            first = Math.Min(first, Start(row));
-            last = Math.Max(last, End(row));
-            nameWidth = Math.Max(nameWidth, (2 * row.Depth) + row.Activity.DisplayName.Length);
-        }
-
-        long total = last - first;
-        var text = new StringBuilder();
-        foreach (TraceNode row in rows)
-        {
-            int from = 0;
-            int to = width;
-            if (total > 0)
-            {
-                from = (int)Math.Min(width - 1, (Start(row) - first) * width / total);
-                to = (int)Math.Max(from + 1, ((End(row) - first) * width + total - 1) / total);
-            }
-
-            char bar = row.Activity.Recorded ? RecordedBar : UnrecordedBar;
-            var line = new StringBuilder();
-            line.Append(' ', 2 * row.Depth).Append(row.Activity.DisplayName);
-            line.Append(' ', nameWidth - line.Length + 1).Append('│');
-            line.Append(' ', from).Append(bar, to - from).Append(' ', width - to).Append('│');
-            AppendLine(text, line.ToString());
-        }
-
-        return text.ToString();
+    /// <summary>
+    /// Renders the time axis as <see cref="RenderTimeline(int)"/> does, with a note after the duration of each span for
+    /// which <paramref name="annotate"/> returns text (for example, where the span a link points to is shown).
+    /// </summary>
+    /// <param name="width">The number of columns of the bar.</param>
+    /// <param name="annotate">The note for a span; null or empty for none.</param>
+    /// <returns>The scale, then one line per span, lines separated by <c>\n</c>; empty when there are no spans.</returns>
+    public string RenderTimeline(int width, Func<Activity, string?> annotate)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentNullException.ThrowIfNull(annotate);
+        return Timeline(width, annotate);
     }
 
     /// <summary>Renders the causal tree, as <see cref="RenderCausal"/>.</summary>
@@ -231,41 +221,112 @@ public sealed class TraceTree
         return false;
     }
 
-    // Each subtree rendered on its own (its line, then its children with connectors), sorted by that text.
-    private static List<(TraceNode Node, List<string> Lines)> Sorted(List<TraceNode> nodes)
+    private string Timeline(int width, Func<Activity, string?>? annotate)
     {
-        var rendered = new List<(TraceNode Node, List<string> Lines, string Key)>(nodes.Count);
+        List<(TraceNode Node, string Line)> rows = Rows(inTimeOrder: true);
+        if (rows.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        long first = long.MaxValue;
+        long last = long.MinValue;
+        int nameWidth = 0;
+        int durationWidth = 0;
+        foreach ((TraceNode node, string line) in rows)
+        {
+            first = Math.Min(first, Start(node));
+            last = Math.Max(last, End(node));
+            nameWidth = Math.Max(nameWidth, line.Length);
+            durationWidth = Math.Max(durationWidth, FormatDuration(End(node) - Start(node)).Length);
+        }
+
+        long total = last - first;
+        string range = FormatDuration(total);
+        var text = new StringBuilder();
+        text.Append(' ', nameWidth + 1).Append('0').Append(' ', Math.Max(1, width + 1 - range.Length)).Append(range);
+        foreach ((TraceNode node, string name) in rows)
+        {
+            int from = 0;
+            int to = width;
+            if (total > 0)
+            {
+                from = (int)Math.Min(width - 1, (Start(node) - first) * width / total);
+                to = (int)Math.Max(from + 1, ((End(node) - first) * width + total - 1) / total);
+            }
+
+            var line = new StringBuilder(name);
+            line.Append(' ', nameWidth - name.Length + 1).Append('│');
+            line.Append(' ', from).Append(node.Activity.Recorded ? RecordedBar : UnrecordedBar, to - from).Append(' ', width - to).Append("│ ");
+            line.Append(FormatDuration(End(node) - Start(node)).PadLeft(durationWidth));
+            if (annotate?.Invoke(node.Activity) is { Length: > 0 } note)
+            {
+                line.Append("  ").Append(note);
+            }
+
+            AppendLine(text, line.ToString());
+        }
+
+        return text.ToString();
+    }
+
+    // The causal tree's rows in drawing order: each span with its line (connectors, then its description).
+    private List<(TraceNode Node, string Line)> Rows(bool inTimeOrder)
+    {
+        var rows = new List<(TraceNode Node, string Line)>(_nodes.Count);
+        foreach (List<(TraceNode Node, string Line)> subtree in Sorted(_roots, inTimeOrder))
+        {
+            rows.AddRange(subtree);
+        }
+
+        return rows;
+    }
+
+    // Each subtree rendered on its own (its line, then its children with connectors), sorted by that text, or by start
+    // time first for the time axis; the order never depends on the order the spans were given.
+    private static List<List<(TraceNode Node, string Line)>> Sorted(List<TraceNode> nodes, bool inTimeOrder)
+    {
+        var rendered = new List<(TraceNode Node, List<(TraceNode Node, string Line)> Rows, string Key)>(nodes.Count);
         foreach (TraceNode node in nodes)
         {
-            List<string> lines = RenderSubtree(node);
-            rendered.Add((node, lines, string.Join('\n', lines)));
+            List<(TraceNode Node, string Line)> rows = RenderSubtree(node, inTimeOrder);
+            rendered.Add((node, rows, string.Join('\n', rows.ConvertAll(row => row.Line))));
         }
 
         rendered.Sort((a, b) =>
         {
-            int byText = string.CompareOrdinal(a.Key, b.Key);
-            return byText != 0 ? byText : a.Node.FollowsFrom.CompareTo(b.Node.FollowsFrom);
+            int result = inTimeOrder ? CompareTimes(a.Node, b.Node) : 0;
+            result = result != 0 ? result : string.CompareOrdinal(a.Key, b.Key);
+            result = result != 0 ? result : a.Node.FollowsFrom.CompareTo(b.Node.FollowsFrom);
+            result = result != 0 ? result : CompareTimes(a.Node, b.Node);
+            return result != 0 ? result : string.CompareOrdinal(a.Node.Activity.SpanId.ToHexString(), b.Node.Activity.SpanId.ToHexString());
         });
-        return rendered.ConvertAll(item => (item.Node, item.Lines));
+        return rendered.ConvertAll(item => item.Rows);
     }
 
-    private static List<string> RenderSubtree(TraceNode node)
+    private static int CompareTimes(TraceNode a, TraceNode b)
     {
-        var lines = new List<string> { Describe(node) };
-        List<(TraceNode Node, List<string> Lines)> children = Sorted(node.Children);
+        int result = Start(a).CompareTo(Start(b));
+        return result != 0 ? result : End(a).CompareTo(End(b));
+    }
+
+    private static List<(TraceNode Node, string Line)> RenderSubtree(TraceNode node, bool inTimeOrder)
+    {
+        var rows = new List<(TraceNode Node, string Line)> { (node, Describe(node)) };
+        List<List<(TraceNode Node, string Line)>> children = Sorted(node.Children, inTimeOrder);
         for (int i = 0; i < children.Count; i++)
         {
             bool last = i == children.Count - 1;
-            (TraceNode child, List<string> childLines) = children[i];
-            string connector = (last ? "└" : "├") + (child.FollowsFrom ? "┄┄ " : "── ");
+            List<(TraceNode Node, string Line)> child = children[i];
+            string connector = (last ? "└" : "├") + (child[0].Node.FollowsFrom ? "┄┄ " : "── ");
             string continuation = last ? "    " : "│   ";
-            for (int j = 0; j < childLines.Count; j++)
+            for (int j = 0; j < child.Count; j++)
             {
-                lines.Add((j == 0 ? connector : continuation) + childLines[j]);
+                rows.Add((child[j].Node, (j == 0 ? connector : continuation) + child[j].Line));
             }
         }
 
-        return lines;
+        return rows;
     }
 
     private static string Describe(TraceNode node)
@@ -313,13 +374,16 @@ public sealed class TraceTree
 
     private static long End(TraceNode node) => node.Activity.StartTimeUtc.Ticks + Math.Max(0, node.Activity.Duration.Ticks);
 
-    private static int CompareByStart(TraceNode a, TraceNode b)
+    // Whole microseconds below 1 ms, milliseconds with one decimal below 10 ms, whole milliseconds above.
+    private static string FormatDuration(long ticks)
     {
-        int result = Start(a).CompareTo(Start(b));
-        result = result != 0 ? result : string.CompareOrdinal(a.Activity.DisplayName, b.Activity.DisplayName);
-        result = result != 0 ? result : a.Depth.CompareTo(b.Depth);
-        result = result != 0 ? result : End(a).CompareTo(End(b));
-        return result != 0 ? result : a.Activity.Recorded.CompareTo(b.Activity.Recorded);
+        if (ticks < TimeSpan.TicksPerMillisecond)
+        {
+            return (ticks / TimeSpan.TicksPerMicrosecond).ToString(CultureInfo.InvariantCulture) + " µs";
+        }
+
+        double milliseconds = ticks / (double)TimeSpan.TicksPerMillisecond;
+        return milliseconds.ToString(milliseconds < 9.95 ? "0.0" : "0", CultureInfo.InvariantCulture) + " ms";
     }
 
     private static void AppendLine(StringBuilder text, string line)

@@ -1,7 +1,9 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -28,12 +30,68 @@ public sealed class EmbeddedDefaultTests
         Assert.True(exitCode == 0, $"exit code {exitCode}\n{error}\n{text}");
         Assert.Contains("All asynchronous work done after", text, StringComparison.Ordinal);
         Assert.Contains("11 requests, 108 spans in 19 traces.", text, StringComparison.Ordinal);
-        Assert.Equal(SampleOutput.Normalize(ExpectedTrees.RegistrationAfterReplay(string.Empty)), SampleOutput.CausalTree(text, 1));
-        Assert.Equal(SampleOutput.Normalize(ExpectedTrees.FeaturingReviewAfterReplay(string.Empty)), SampleOutput.CausalTree(text, 5));
-        Assert.Equal("GET /bands/{id} (server)", SampleOutput.CausalTree(text, 8));
         Assert.Contains("Rammstein: 3 reviews, average 4.67, featured (3 reviews averaging 4.67)", text, StringComparison.Ordinal);
         Assert.Contains("Nickelback: 2 reviews, average 2.50, not featured", text, StringComparison.Ordinal);
         Assert.Contains("replayed 8 events into review-stats", text, StringComparison.Ordinal);
+
+        // Each request's story is what happened in it: the registration and the featuring review without the later replay.
+        Assert.Equal(SampleOutput.Normalize(ExpectedTrees.Registration(string.Empty)), SampleOutput.CausalTree(text, 1));
+        Assert.Equal(SampleOutput.Normalize(ExpectedTrees.FeaturingReview(string.Empty)), SampleOutput.CausalTree(text, 5));
+        Assert.Equal("GET /bands/{id} (server)", SampleOutput.CausalTree(text, 8));
+
+        // The replay's new traces are drawn in the replay's story, in the order it read the events, each noted with the
+        // request whose append it follows from; the stories of those requests say so, once each.
+        Assert.Equal(
+            SampleOutput.Normalize(ExpectedTrees.Replay("BandRegistered", "BandRegistered", "ReviewAdded", "ReviewAdded", "ReviewAdded", "BandFeatured", "ReviewAdded", "ReviewAdded")),
+            SampleOutput.CausalTree(text, 10));
+        int[] followed = SampleOutput.Timeline(text, 10).Rows
+            .Select(row => Regex.Match(row, @"\[linked\] .*← follows from append band-\{id\} in request (\d+)$"))
+            .Where(match => match.Success)
+            .Select(match => int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture))
+            .ToArray();
+        Assert.Equal([1, 2, 3, 4, 5, 5, 6, 7], followed);
+        for (int request = 1; request <= 7; request++)
+        {
+            string later = request == 5
+                ? "↪ Later, request 10 started 2 new traces that follow from append band-{id} here (drawn there)."
+                : "↪ Later, request 10 started a new trace that follows from append band-{id} here (drawn there).";
+            Assert.Equal(later, Assert.Single(SampleOutput.Story(text, request), l => l.StartsWith('↪')));
+        }
+
+        // Every story's time axis: each span with a bar within the frame and a duration.
+        for (int request = 1; request <= 11; request++)
+        {
+            (string[] rows, int frame) = SampleOutput.Timeline(text, request);
+            Assert.NotEmpty(rows);
+            Assert.All(rows, row => Assert.Matches(@"^│ *█+ *│ +(\d+ µs|\d+(\.\d)? ms)", row[frame..]));
+        }
+
+        // The legend explains every mark the stories use.
+        string legend = string.Join('\n', text.Split('\n').SkipWhile(l => !l.StartsWith("How to read", StringComparison.Ordinal)).TakeWhile(l => l.Length > 0));
+        foreach (string mark in new[] { "├── └──", "├┄┄ └┄┄", "[linked]", "↪ Later", "│  ███    │ 2.5 ms" })
+        {
+            Assert.Contains("  " + mark, legend, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("[new trace]", text, StringComparison.Ordinal);
+        Assert.DoesNotContain('✗', text);
+
+        // Once, after request 1's story: the stored metadata of its event, tied to the story, and one span's attributes.
+        string[] lines = text.Split('\n');
+        int closer = Assert.Single(Enumerable.Range(0, lines.Length), i => lines[i].StartsWith("── A closer look at request 1 ", StringComparison.Ordinal));
+        Assert.True(closer > Array.FindIndex(lines, l => l.StartsWith("══ Request 1: ", StringComparison.Ordinal)));
+        Assert.True(closer < Array.FindIndex(lines, l => l.StartsWith("══ Request 2: ", StringComparison.Ordinal)));
+        string look = string.Join('\n', lines.Skip(closer).TakeWhile(l => !l.StartsWith("══ ", StringComparison.Ordinal)));
+        string trace = Regex.Match(SampleOutput.Story(text, 1)[1], "^trace ([0-9a-f]{32}) ").Groups[1].Value;
+        Assert.Matches($@"\n  traceparent +00-{trace}-[0-9a-f]{{16}}-01\n +(= version 00 · trace id: request 1's trace · span id: its span append band-\{{id\}} · flags 01: sampled)\n", look);
+        Assert.Matches(@"\n  correlation-id +[0-9a-f-]{36}\n += app\.correlation_id of POST /bands: ", look);
+        Assert.Matches(@"\n  causation-id +[0-9a-f-]{36}\n += messaging\.message\.id of send band-commands: the command that caused the event\n", look);
+        Assert.Matches($@"\n  trace id +{trace}\n", look);
+        Assert.Matches(@"\n  references +CHILD_OF [0-9a-f]{16} \(send band-events\): its parent\n +FOLLOWS_FROM [0-9a-f]{16} \(send band-events\): a link with opentracing\.ref_type=follows_from\n", look);
+        foreach (string attribute in new[] { "messaging.system +kafka", "messaging.operation.type +process", "messaging.destination.name +band-events", "messaging.consumer.group.name +band-catalog" })
+        {
+            Assert.Matches($@"\n +(attributes +)?{attribute}(\n|$)", look);
+        }
     }
 
     [Fact]
@@ -74,7 +132,7 @@ public sealed class EmbeddedDefaultTests
 
         string text = await stdout;
         Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}\n{await stderr}\n{text}");
-        Assert.Equal(SampleOutput.Normalize(ExpectedTrees.FeaturingReviewAfterReplay(string.Empty)), SampleOutput.CausalTree(text, 5));
+        Assert.Equal(SampleOutput.Normalize(ExpectedTrees.FeaturingReview(string.Empty)), SampleOutput.CausalTree(text, 5));
         Assert.Contains("=> SpanId:", await stderr, StringComparison.Ordinal); // logs carry span and trace ids
     }
 

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace EventSourcing.Tests;
 
 /// <summary>The causal trees the sample's stories render to (TraceTree.RenderCausal), by the names a run uses.</summary>
@@ -31,43 +33,12 @@ public static class ExpectedTrees
                             └── review-stats ReviewAdded (internal)
         """;
 
-    /// <summary>The same story after the review-stats replay: each append also has the replay's new, linked trace.</summary>
-    public static string FeaturingReviewAfterReplay(string prefix) => $"""
-        POST /bands/{"{id}"}/reviews (server)
-        └── send {prefix}band-commands (producer)
-            └┄┄ process {prefix}band-commands (consumer)
-                └── append band-{"{id}"} (producer)
-                    ├┄┄ process review-stats (consumer) [new trace]
-                    │   └── review-stats ReviewAdded (internal)
-                    └── send {prefix}band-events (producer)
-                        ├┄┄ process {prefix}band-events (consumer)
-                        │   └── band-catalog ReviewAdded (internal)
-                        ├┄┄ process {prefix}band-events (consumer)
-                        │   └── featuring-policy ReviewAdded (internal)
-                        │       └── send {prefix}band-commands (producer)
-                        │           └┄┄ process {prefix}band-commands (consumer)
-                        │               └── append band-{"{id}"} (producer)
-                        │                   ├┄┄ process review-stats (consumer) [new trace]
-                        │                   │   └── review-stats BandFeatured (internal)
-                        │                   └── send {prefix}band-events (producer)
-                        │                       ├┄┄ process {prefix}band-events (consumer)
-                        │                       │   └── band-catalog BandFeatured (internal)
-                        │                       ├┄┄ process {prefix}band-events (consumer)
-                        │                       │   └── featuring-policy BandFeatured (internal)
-                        │                       └┄┄ process {prefix}band-events (consumer)
-                        │                           └── review-stats BandFeatured (internal)
-                        └┄┄ process {prefix}band-events (consumer)
-                            └── review-stats ReviewAdded (internal)
-        """;
-
-    /// <summary>A band's registration after the review-stats replay.</summary>
-    public static string RegistrationAfterReplay(string prefix) => $"""
+    /// <summary>A band's registration: request → command → append → Kafka → the two projections and the process manager.</summary>
+    public static string Registration(string prefix) => $"""
         POST /bands (server)
         └── send {prefix}band-commands (producer)
             └┄┄ process {prefix}band-commands (consumer)
                 └── append band-{"{id}"} (producer)
-                    ├┄┄ process review-stats (consumer) [new trace]
-                    │   └── review-stats BandRegistered (internal)
                     └── send {prefix}band-events (producer)
                         ├┄┄ process {prefix}band-events (consumer)
                         │   └── band-catalog BandRegistered (internal)
@@ -76,4 +47,12 @@ public static class ExpectedTrees
                         └┄┄ process {prefix}band-events (consumer)
                             └── review-stats BandRegistered (internal)
         """;
+
+    /// <summary>
+    /// A replay of review-stats over the given event types (in the order the stored events sort by name): the request's own
+    /// two spans, and per event a new trace whose root follows from an append outside the story ([linked]).
+    /// </summary>
+    public static string Replay(params string[] eventTypes) =>
+        "POST /projections/{name}/replay (server)\n└── replay review-stats (internal)\n"
+        + string.Concat(eventTypes.Order(System.StringComparer.Ordinal).Select(type => $"process review-stats (consumer) [linked]\n└── review-stats {type} (internal)\n"));
 }
