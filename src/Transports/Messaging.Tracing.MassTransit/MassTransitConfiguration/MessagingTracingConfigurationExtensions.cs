@@ -39,9 +39,10 @@ public static class MessagingTracingConfigurationExtensions
     /// for sends and publishes. When MassTransit's own source is listened, its send span and each consumer's span stand for
     /// this library's producer and process spans (bridged): they are named <c>send</c>/<c>publish {destination}</c> and
     /// <c>process {endpoint}</c>, get the convention attributes and run the tracer's enrichment callbacks, keeping
-    /// MassTransit's other attributes. Consumer spans are reached through a consumer configuration observer, so call this
-    /// before the endpoints are configured (before <c>ConfigureEndpoints</c>); MassTransit offers no such point inside the
-    /// spans of handlers (<c>e.Handler&lt;T&gt;</c>), sagas and courier activities, which keep MassTransit's name and attributes.
+    /// MassTransit's other attributes. Consumer spans are reached through a filter in every consumer's pipe (added by a consumer
+    /// configuration observer, as MassTransit's own bus-level retry and timeout reach each consumer); MassTransit offers no
+    /// point inside the spans of handlers (<c>e.Handler&lt;T&gt;</c>), sagas and courier activities, which keep MassTransit's
+    /// name and attributes.
     /// </remarks>
     /// <param name="configurator">The bus configurator.</param>
     /// <param name="tracer">The tracer whose options (baggage filters, trust, enrichment) apply.</param>
