@@ -26,8 +26,9 @@ internal sealed class BridgedProcessFilter<TConsumer, TMessage>(MessagingTracer 
             // MassTransit's consumer span, under the receive span the consume filter bridged (not that receive span itself,
             // current when the consumer span was not started).
             if (context.TryGetPayload(out BridgedDelivery? delivery)
+                && delivery.Receive is { } receive
                 && Activity.Current is { Kind: ActivityKind.Consumer, IsStopped: false } span
-                && span != delivery.Receive
+                && span != receive
                 && span.Source.Name == MassTransitAttributes.MassTransitSourceName)
             {
                 tracer.DescribeBridgedProcess(span, MassTransitOperations.Process(context.ReceiveContext.InputAddress), context);

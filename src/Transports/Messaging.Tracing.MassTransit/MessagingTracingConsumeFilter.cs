@@ -103,7 +103,7 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
             // Only a trusted message is bridged: its baggage is the handler's. The consumer spans MassTransit starts under the
             // receive span are the process spans: the consumer filter describes them.
             DescribeMessage(receive, context);
-            context.GetOrAddPayload(() => new BridgedDelivery(receive));
+            context.GetOrAddPayload(static () => new BridgedDelivery()).Receive = receive;
             Baggage.Current = incoming.Baggage;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
