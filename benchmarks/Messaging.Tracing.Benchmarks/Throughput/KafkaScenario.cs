@@ -70,10 +70,10 @@ public sealed class KafkaScenario : IThroughputScenario
             FetchWaitMaxMs = 10,
         };
         using IProducer<string, byte[]> producer = traced
-            ? new TracedProducerBuilder<string, byte[]>(producerConfig).Build()
+            ? new TracedProducerBuilder<string, byte[]>(producerConfig, MessagingTracer.Default).Build()
             : new ProducerBuilder<string, byte[]>(producerConfig).Build();
         using IConsumer<string, byte[]> consumer = traced
-            ? new TracedConsumerBuilder<string, byte[]>(consumerConfig).Build()
+            ? new TracedConsumerBuilder<string, byte[]>(consumerConfig, MessagingTracer.Default).Build()
             : new ConsumerBuilder<string, byte[]>(consumerConfig).Build();
         var offsets = new List<TopicPartitionOffset>();
         foreach (TopicPartition partition in partitions)

@@ -39,7 +39,7 @@ public sealed class MassTransitScenario : IThroughputScenario
         {
             if (mode != ThroughputMode.Off)
             {
-                cfg.UseMessagingTracing();
+                cfg.UseMessagingTracing(MessagingTracer.Default);
             }
 
             cfg.ReceiveEndpoint(endpoint, e => e.Handler<OrderPlaced>(_ =>

@@ -55,7 +55,7 @@ public sealed class RabbitMqScenario : IThroughputScenario
 
         var meter = new RunMeter(messages);
         AsyncEventingBasicConsumer consumer = traced
-            ? new TracedAsyncEventingBasicConsumer(consumerChannel, queue.QueueName)
+            ? new TracedAsyncEventingBasicConsumer(consumerChannel, MessagingTracer.Default, queue.QueueName)
             : new AsyncEventingBasicConsumer(consumerChannel);
         consumer.ReceivedAsync += (_, _) =>
         {
@@ -70,7 +70,7 @@ public sealed class RabbitMqScenario : IThroughputScenario
         {
             if (traced)
             {
-                await publisherChannel.BasicPublishTracedAsync(string.Empty, queue.QueueName, mandatory: false, properties, _body, cancellationToken: cancellationToken);
+                await publisherChannel.BasicPublishTracedAsync(MessagingTracer.Default, string.Empty, queue.QueueName, mandatory: false, properties, _body, cancellationToken: cancellationToken);
             }
             else
             {

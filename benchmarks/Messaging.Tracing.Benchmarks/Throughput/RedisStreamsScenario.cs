@@ -122,7 +122,7 @@ public sealed class RedisStreamsScenario : IThroughputScenario
         for (int i = 0; i < messages; i++)
         {
             pending.Add(traced
-                ? database.StreamAddTracedAsync(stream, values)
+                ? database.StreamAddTracedAsync(MessagingTracer.Default, stream, values)
                 : database.StreamAddAsync(stream, values));
             if (pending.Count == InFlight)
             {
@@ -137,7 +137,7 @@ public sealed class RedisStreamsScenario : IThroughputScenario
     private static async Task ReadTracedAsync(IDatabase database, string stream, RunMeter meter, CancellationToken cancellationToken)
     {
         var settings = new TracedStreamConsumerOptions { Count = ReadCount, BlockOnServer = true, MaxWait = ReadWait, CreateGroup = false, ClaimMinIdleTime = null };
-        var reader = new TracedStreamConsumer(database, stream, Group, ConsumerName, settings);
+        var reader = new TracedStreamConsumer(database, MessagingTracer.Default, stream, Group, ConsumerName, settings);
         Func<StreamMessage, CancellationToken, Task> handler = (_, _) =>
         {
             meter.Observed();

@@ -29,8 +29,8 @@ public class KafkaWrapperBenchmarks
     private static readonly Func<ConsumeResult<string, byte[]>, CancellationToken, Task> Handler = static (_, _) => Task.CompletedTask;
 
     private readonly NullProducer<string, byte[]> _bareProducer = new();
-    private readonly TracedProducer<string, byte[]> _tracedProducer = new(new NullProducer<string, byte[]>());
-    private readonly TracedConsumer<string, byte[]> _tracedConsumer = new(new NullConsumer<string, byte[]>(), options: new KafkaTracingOptions { ConsumerGroupName = "billing" });
+    private readonly TracedProducer<string, byte[]> _tracedProducer = new(new NullProducer<string, byte[]>(), MessagingTracer.Default);
+    private readonly TracedConsumer<string, byte[]> _tracedConsumer = new(new NullConsumer<string, byte[]>(), MessagingTracer.Default, new KafkaTracingOptions { ConsumerGroupName = "billing" });
     private BenchmarkListener? _listener;
     private Message<string, byte[]> _message = null!;
     private ConsumeResult<string, byte[]> _received = null!;

@@ -53,7 +53,7 @@ public class MassTransitBenchmarks
         {
             if (traced)
             {
-                cfg.UseMessagingTracing();
+                cfg.UseMessagingTracing(MessagingTracer.Default);
             }
 
             cfg.ReceiveEndpoint(Endpoint, endpoint => endpoint.Handler<OrderPlaced>(_ =>

@@ -71,7 +71,7 @@ public class RabbitMqWrapperBenchmarks
 
     [Benchmark]
     [BenchmarkCategory(WrapperCategories.Produce)]
-    public ValueTask Traced_Publish() => _channel.BasicPublishTracedAsync(Exchange, RoutingKey, mandatory: false, _properties, _body);
+    public ValueTask Traced_Publish() => _channel.BasicPublishTracedAsync(MessagingTracer.Default, Exchange, RoutingKey, mandatory: false, _properties, _body);
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory(WrapperCategories.Consume)]
@@ -79,5 +79,5 @@ public class RabbitMqWrapperBenchmarks
 
     [Benchmark]
     [BenchmarkCategory(WrapperCategories.Consume)]
-    public Task Traced_Process() => _delivery.ProcessTracedAsync(Queue, Handler);
+    public Task Traced_Process() => _delivery.ProcessTracedAsync(MessagingTracer.Default, Queue, Handler);
 }

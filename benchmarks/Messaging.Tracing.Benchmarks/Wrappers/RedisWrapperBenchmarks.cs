@@ -48,7 +48,7 @@ public class RedisWrapperBenchmarks
         _received = new StreamMessage(
             Stream,
             new StreamEntry(Raw("1700000000000-0"), [new NameValueEntry(Raw("type"), Raw("order.created")), new NameValueEntry(Raw("body"), _body), new NameValueEntry(Raw("traceparent"), SampleContext.TraceParentUtf8)]));
-        _consumer = new TracedStreamConsumer(_database, Stream, Group, "consumer-1", new TracedStreamConsumerOptions { CreateGroup = false });
+        _consumer = new TracedStreamConsumer(_database, MessagingTracer.Default, Stream, Group, "consumer-1", new TracedStreamConsumerOptions { CreateGroup = false });
     }
 
     [GlobalCleanup]
@@ -60,7 +60,7 @@ public class RedisWrapperBenchmarks
 
     [Benchmark]
     [BenchmarkCategory(WrapperCategories.Produce)]
-    public Task<RedisValue> Traced_Append() => _database.StreamAddTracedAsync(Stream, _values);
+    public Task<RedisValue> Traced_Append() => _database.StreamAddTracedAsync(MessagingTracer.Default, Stream, _values);
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory(WrapperCategories.Consume)]

@@ -31,7 +31,12 @@ public sealed class MessagingTracer
         Propagator = new MessagePropagator(options.InboundBaggageFilter, options.OutboundBaggageFilter);
     }
 
-    /// <summary>Gets a tracer with default options, for applications without dependency injection.</summary>
+    /// <summary>
+    /// Gets a tracer with default options: no baggage filter, no enrichment, every sender trusted. Nothing uses it
+    /// implicitly: every traced entry point takes its tracer as an argument, so an application without dependency injection
+    /// passes this one — or <c>new MessagingTracer(options)</c> — as a visible choice. With dependency injection, register
+    /// the application's tracer once with <c>services.AddMessagingTracing(...)</c> and resolve it.
+    /// </summary>
     public static MessagingTracer Default { get; } = new(new MessagingTracingOptions());
 
     /// <summary>Gets the options.</summary>
@@ -120,6 +125,27 @@ public sealed class MessagingTracer
         }
 
         Describe(activity, operation, message, _options.EnrichProcessSpan, nameof(MessagingTracingOptions.EnrichProcessSpan));
+    }
+
+    /// <summary>
+    /// Makes a span that another library's instrumentation started for a send — MassTransit's send span, say — stand for this
+    /// library's producer span (bridged), so a message has one producer span rather than two: names it
+    /// <c>{operation} {destination}</c>, gives it the convention attributes of <paramref name="operation"/> and runs
+    /// <see cref="MessagingTracingOptions.EnrichProducerSpan"/> on it, as <see cref="StartProducer"/> does for its own span.
+    /// Its place in the trace and its other attributes stay its starter's. Never throws for a faulty enrichment callback.
+    /// </summary>
+    /// <param name="activity">The span to describe; nothing is done unless it records data.</param>
+    /// <param name="operation">What is sent where (type <see cref="MessagingOperationType.Send"/>).</param>
+    /// <param name="message">The transport's message, passed to <see cref="MessagingTracingOptions.EnrichProducerSpan"/>.</param>
+    public void DescribeBridgedProducer(Activity activity, in MessagingOperation operation, object? message = null)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        if (activity.IsAllDataRequested)
+        {
+            activity.DisplayName = SpanNames.For(operation);
+        }
+
+        Describe(activity, operation, message, _options.EnrichProducerSpan, nameof(MessagingTracingOptions.EnrichProducerSpan));
     }
 
     /// <summary>

@@ -34,17 +34,20 @@ public sealed class TracedConsumer<TKey, TValue> : IConsumer<TKey, TValue>
     private readonly MessagingTracer _tracer;
     private readonly KafkaTracingOptions _options;
     private readonly string _clientId;
+    private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="TracedConsumer{TKey, TValue}"/> class.</summary>
     /// <param name="inner">The consumer to trace; owned by this instance from now on.</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
+    /// <param name="tracer">The application's tracer, whose options (trust, baggage filters, enrichment) apply: the registered
+    /// one (<c>services.AddMessagingTracing()</c>), or, without dependency injection, <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="options">The options; defaults when null. Set <see cref="KafkaTracingOptions.ConsumerGroupName"/>
     /// for <c>messaging.consumer.group.name</c>.</param>
-    public TracedConsumer(IConsumer<TKey, TValue> inner, MessagingTracer? tracer = null, KafkaTracingOptions? options = null)
+    public TracedConsumer(IConsumer<TKey, TValue> inner, MessagingTracer tracer, KafkaTracingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(tracer);
         _inner = inner;
-        _tracer = tracer ?? MessagingTracer.Default;
+        _tracer = tracer;
         _options = options?.Clone() ?? new KafkaTracingOptions();
         _clientId = _options.ClientId ?? inner.Name;
     }
@@ -356,8 +359,17 @@ public sealed class TracedConsumer<TKey, TValue> : IConsumer<TKey, TValue>
     /// <inheritdoc/>
     public void SetSaslCredentials(string username, string password) => _inner.SetSaslCredentials(username, password);
 
-    /// <inheritdoc/>
-    public void Dispose() => _inner.Dispose();
+    /// <summary>Gets the tracer this consumer traces with.</summary>
+    internal MessagingTracer Tracer => _tracer;
+
+    /// <summary>Disposes the wrapped consumer, once: a later call does nothing (a container may dispose one instance registered as two services).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _inner.Dispose();
+        }
+    }
 
     /// <summary>Records a failed consume on a <c>receive</c> span related to the record's producer.</summary>
     private void RecordFailure(ConsumeException exception)

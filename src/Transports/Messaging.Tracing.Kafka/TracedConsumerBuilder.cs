@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Confluent.Kafka;
 
@@ -11,16 +12,19 @@ namespace Messaging.Tracing.Kafka;
 /// <typeparam name="TValue">The value type.</typeparam>
 public class TracedConsumerBuilder<TKey, TValue> : ConsumerBuilder<TKey, TValue>
 {
-    private readonly MessagingTracer? _tracer;
+    private readonly MessagingTracer _tracer;
     private readonly KafkaTracingOptions? _options;
 
     /// <summary>Initializes a new instance of the <see cref="TracedConsumerBuilder{TKey, TValue}"/> class.</summary>
     /// <param name="config">The consumer configuration.</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
+    /// <param name="tracer">The application's tracer, whose options apply to every message: the registered one
+    /// (<c>services.AddMessagingTracing()</c>; <c>services.AddTracedKafkaConsumer</c> builds the client with it for you), or, without
+    /// dependency injection, <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="options">The Kafka tracing options; defaults when null.</param>
-    public TracedConsumerBuilder(IEnumerable<KeyValuePair<string, string>> config, MessagingTracer? tracer = null, KafkaTracingOptions? options = null)
+    public TracedConsumerBuilder(IEnumerable<KeyValuePair<string, string>> config, MessagingTracer tracer, KafkaTracingOptions? options = null)
         : base(config)
     {
+        ArgumentNullException.ThrowIfNull(tracer);
         _tracer = tracer;
         _options = options;
     }

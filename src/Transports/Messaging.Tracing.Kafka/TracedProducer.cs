@@ -30,21 +30,24 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
     private readonly KafkaTracingOptions _options;
     private readonly bool _deliveryReports;
     private readonly string _clientId;
+    private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="TracedProducer{TKey, TValue}"/> class.</summary>
     /// <param name="inner">The producer to trace; owned by this instance from now on.</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
+    /// <param name="tracer">The application's tracer, whose options (baggage filters, enrichment) apply: the registered one
+    /// (<c>services.AddMessagingTracing()</c>), or, without dependency injection, <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="options">The options; defaults when null.</param>
     /// <param name="deliveryReports">
     /// Whether the producer was configured with delivery reports (<c>dotnet.producer.enable.delivery.reports</c>, on by
     /// default). Without them, a span of <see cref="Produce(TopicPartition, Message{TKey, TValue}, Action{DeliveryReport{TKey, TValue}})"/>
     /// ends when the message is queued.
     /// </param>
-    public TracedProducer(IProducer<TKey, TValue> inner, MessagingTracer? tracer = null, KafkaTracingOptions? options = null, bool deliveryReports = true)
+    public TracedProducer(IProducer<TKey, TValue> inner, MessagingTracer tracer, KafkaTracingOptions? options = null, bool deliveryReports = true)
     {
         ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(tracer);
         _inner = inner;
-        _tracer = tracer ?? MessagingTracer.Default;
+        _tracer = tracer;
         _options = options?.Clone() ?? new KafkaTracingOptions();
         _deliveryReports = deliveryReports;
         _clientId = _options.ClientId ?? inner.Name;
@@ -151,8 +154,17 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
     /// <inheritdoc/>
     public void SetSaslCredentials(string username, string password) => _inner.SetSaslCredentials(username, password);
 
-    /// <inheritdoc/>
-    public void Dispose() => _inner.Dispose();
+    /// <summary>Gets the tracer this producer traces with.</summary>
+    internal MessagingTracer Tracer => _tracer;
+
+    /// <summary>Disposes the wrapped producer, once: a later call does nothing (a container may dispose one instance registered as two services).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _inner.Dispose();
+        }
+    }
 
     private async Task<DeliveryResult<TKey, TValue>> ProduceTracedAsync(TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken)
     {

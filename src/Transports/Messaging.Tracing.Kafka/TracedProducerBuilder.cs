@@ -13,16 +13,19 @@ namespace Messaging.Tracing.Kafka;
 /// <typeparam name="TValue">The value type.</typeparam>
 public class TracedProducerBuilder<TKey, TValue> : ProducerBuilder<TKey, TValue>
 {
-    private readonly MessagingTracer? _tracer;
+    private readonly MessagingTracer _tracer;
     private readonly KafkaTracingOptions? _options;
 
     /// <summary>Initializes a new instance of the <see cref="TracedProducerBuilder{TKey, TValue}"/> class.</summary>
     /// <param name="config">The producer configuration.</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
+    /// <param name="tracer">The application's tracer, whose options apply to every message: the registered one
+    /// (<c>services.AddMessagingTracing()</c>; <c>services.AddTracedKafkaProducer</c> builds the client with it for you), or, without
+    /// dependency injection, <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="options">The Kafka tracing options; defaults when null.</param>
-    public TracedProducerBuilder(IEnumerable<KeyValuePair<string, string>> config, MessagingTracer? tracer = null, KafkaTracingOptions? options = null)
+    public TracedProducerBuilder(IEnumerable<KeyValuePair<string, string>> config, MessagingTracer tracer, KafkaTracingOptions? options = null)
         : base(config)
     {
+        ArgumentNullException.ThrowIfNull(tracer);
         _tracer = tracer;
         _options = options;
     }

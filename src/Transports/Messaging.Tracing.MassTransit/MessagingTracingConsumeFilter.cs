@@ -17,7 +17,10 @@ namespace Messaging.Tracing.MassTransit;
 /// <remarks>
 /// <para>When MassTransit's own source is listened and its receive span already continues the producer's trace, that
 /// span and MassTransit's consumer span are the story (bridged): this filter adds the <c>follows_from</c> link for
-/// FollowsFrom, makes the message's baggage current, and starts nothing. Otherwise (MassTransit's source not
+/// FollowsFrom to the receive span, makes the message's baggage current, marks the delivery bridged, and starts nothing;
+/// the span MassTransit then starts for each consumer becomes the process span — named <c>process {endpoint}</c>, with the
+/// convention attributes and <see cref="MessagingTracingOptions.EnrichProcessSpan"/> — through the consumer filter
+/// <c>UseMessagingTracing</c> adds to every consumer's pipe. Otherwise (MassTransit's source not
 /// listened, a producer MassTransit could not read, or a new trace asked for) it starts its own
 /// <c>process {endpoint}</c> span. A transport span around it (MassTransit's receive span, RabbitMQ.Client's deliver
 /// span) is its parent only when it continues the producer's trace; one that starts a trace of its own (MassTransit's
@@ -97,8 +100,10 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
                 receive.AddLink(FollowsFromLink.To(incoming.ActivityContext));
             }
 
-            // Only a trusted message is bridged: its baggage is the handler's.
-            Describe(receive, context);
+            // Only a trusted message is bridged: its baggage is the handler's. The consumer spans MassTransit starts under the
+            // receive span are the process spans: the consumer filter describes them.
+            DescribeMessage(receive, context);
+            context.GetOrAddPayload(static () => new BridgedDelivery()).Receive = receive;
             Baggage.Current = incoming.Baggage;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -131,7 +136,7 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
             }
 
             scope = _tracer.StartProcess(incoming, MassTransitOperations.Process(context.ReceiveContext.InputAddress), relationship, trusted, context);
-            Describe(scope.Activity, context);
+            DescribeMessage(scope.Activity, context);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -260,7 +265,8 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
         && (activity.Source.Name == MassTransitAttributes.MassTransitSourceName
             || activity.Source.Name.StartsWith("RabbitMQ.Client", StringComparison.Ordinal));
 
-    private static void Describe(Activity? activity, ConsumeContext context)
+    /// <summary>The message's id and conversation id, the retry attempt and the redelivery count.</summary>
+    internal static void DescribeMessage(Activity? activity, ConsumeContext context)
     {
         if (activity is not { IsAllDataRequested: true })
         {

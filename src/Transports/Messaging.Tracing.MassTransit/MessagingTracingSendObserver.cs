@@ -17,7 +17,10 @@ namespace Messaging.Tracing.MassTransit;
 /// <see cref="PreSend"/> is the first point where the real producer span can be current.</para>
 /// <para>When MassTransit's own <c>MassTransit</c> source is listened, its send span is the producer span (bridged):
 /// this observer writes its context as <c>traceparent</c>/<c>tracestate</c> next to MassTransit's <c>MT-Activity-Id</c>,
-/// adds the message's baggage and the convention attributes, and starts nothing. Otherwise it starts its own
+/// adds the message's baggage, names the span <c>send {queue}</c> or <c>publish {exchange}</c> as in replace mode, gives it
+/// the convention attributes (<c>messaging.system</c> and <c>messaging.destination.name</c> take this library's values, the
+/// same for RabbitMQ) and runs <see cref="MessagingTracingOptions.EnrichProducerSpan"/> on it, and starts nothing. MassTransit's
+/// other attributes stay. Otherwise it starts its own
 /// <c>send {destination}</c> span, current while the transport sends (a transport span such as RabbitMQ.Client's AMQP
 /// <c>publish</c> is its child) and ended in <see cref="PostSend"/> or <see cref="SendFault"/>, and also writes its id as
 /// <c>MT-Activity-Id</c> so consumers that use MassTransit's own instrumentation continue the same trace.</para>
@@ -65,7 +68,8 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
             Activity? current = Activity.Current;
             if (current is { Kind: ActivityKind.Producer, IsStopped: false } && current.Source.Name == MassTransitAttributes.MassTransitSourceName)
             {
-                Describe(current, context, operationName);
+                _tracer.DescribeBridgedProducer(current, MassTransitOperations.Send(context.DestinationAddress, operationName), context);
+                Describe(current, context);
                 _tracer.Inject(current, context.Headers, MassTransitHeadersCarrierAdapter.Instance);
                 return Task.CompletedTask;
             }
@@ -80,7 +84,7 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
                 context.Headers.Set(PropagationHeaderNames.MassTransitActivityId, span.Id);
             }
 
-            Describe(span, context, operationName);
+            Describe(span, context);
             _tracer.Inject(span, context.Headers, MassTransitHeadersCarrierAdapter.Instance);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -110,18 +114,11 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
         return Task.CompletedTask;
     }
 
-    private static void Describe(Activity? activity, SendContext context, string operationName)
+    private static void Describe(Activity? activity, SendContext context)
     {
         if (activity is not { IsAllDataRequested: true })
         {
             return;
-        }
-
-        if (activity.Source.Name == MassTransitAttributes.MassTransitSourceName)
-        {
-            MessagingOperation operation = MassTransitOperations.Send(context.DestinationAddress, operationName);
-            activity.SetTag(MessagingAttributes.OperationType, operation.TypeName);
-            activity.SetTag(MessagingAttributes.OperationName, operation.OperationName);
         }
 
         if (context.MessageId is { } messageId)

@@ -37,15 +37,18 @@ public class TracedAsyncEventingBasicConsumer : AsyncEventingBasicConsumer
 
     /// <summary>Initializes a new instance of the <see cref="TracedAsyncEventingBasicConsumer"/> class.</summary>
     /// <param name="channel">The channel the consumer is registered on.</param>
+    /// <param name="tracer">The application's tracer, whose options (baggage filters, enrichment) apply: the registered one
+    /// (<c>services.AddMessagingTracing()</c>, injected where the consumer is made), or, without dependency injection,
+    /// <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="queue">The queue it consumes from, for the span name and the <see cref="RabbitMqTracingOptions.QueueFilter"/>.</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
     /// <param name="options">The options, copied; defaults when null.</param>
-    public TracedAsyncEventingBasicConsumer(IChannel channel, string queue, MessagingTracer? tracer = null, RabbitMqTracingOptions? options = null)
+    public TracedAsyncEventingBasicConsumer(IChannel channel, MessagingTracer tracer, string queue, RabbitMqTracingOptions? options = null)
         : base(channel)
     {
+        ArgumentNullException.ThrowIfNull(tracer);
         ArgumentNullException.ThrowIfNull(queue);
         Queue = queue;
-        _tracer = tracer ?? MessagingTracer.Default;
+        _tracer = tracer;
         _options = options?.Clone() ?? new RabbitMqTracingOptions();
     }
 

@@ -102,10 +102,13 @@ public sealed class StreamMessage
     /// Reads the producer's trace context and baggage from the entry's values, for applications that start their own
     /// spans. Never throws; <c>default</c> when there is none or it is invalid.
     /// </summary>
-    /// <param name="tracer">The tracer (its baggage filter applies); <see cref="MessagingTracer.Default"/> when null.</param>
+    /// <param name="tracer">The application's tracer (its inbound baggage filter applies).</param>
     /// <returns>The producer's context.</returns>
-    public PropagationContext ExtractTraceContext(MessagingTracer? tracer = null)
-        => (tracer ?? MessagingTracer.Default).Extract(Carrier, NameValueEntriesCarrierAdapter.Instance);
+    public PropagationContext ExtractTraceContext(MessagingTracer tracer)
+    {
+        ArgumentNullException.ThrowIfNull(tracer);
+        return tracer.Extract(Carrier, NameValueEntriesCarrierAdapter.Instance);
+    }
 
     /// <summary>A message over an entry StackExchange.Redis has just parsed for this library (its values are not copied).</summary>
     internal static StreamMessage Received(string stream, StreamEntry entry, long deliveryCount, bool isClaimed)

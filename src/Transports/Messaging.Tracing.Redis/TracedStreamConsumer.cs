@@ -78,24 +78,27 @@ public sealed class TracedStreamConsumer
 
     /// <summary>Initializes a new instance of the <see cref="TracedStreamConsumer"/> class.</summary>
     /// <param name="database">The database (with <see cref="TracedStreamConsumerOptions.BlockOnServer"/>, of a multiplexer dedicated to this consumer).</param>
+    /// <param name="tracer">The application's tracer, whose options (baggage filters, enrichment) apply: the registered one
+    /// (<c>services.AddMessagingTracing()</c>, injected where the consumer is made), or, without dependency injection,
+    /// <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="stream">The stream key.</param>
     /// <param name="group">The consumer group (<c>messaging.consumer.group.name</c>).</param>
     /// <param name="consumer">This consumer's name in the group, unique among its live consumers (<c>messaging.client.id</c> unless the options name another).</param>
     /// <param name="settings">How to read; copied; defaults when null.</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
     /// <param name="options">The tracing options; copied; defaults when null.</param>
     /// <exception cref="ArgumentException">A name is null or empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public TracedStreamConsumer(
         IDatabase database,
+        MessagingTracer tracer,
         RedisKey stream,
         string group,
         string consumer,
         TracedStreamConsumerOptions? settings = null,
-        MessagingTracer? tracer = null,
         RedisTracingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(tracer);
         string? streamName = stream;
         ArgumentException.ThrowIfNullOrEmpty(streamName, nameof(stream));
         ArgumentException.ThrowIfNullOrEmpty(group);
@@ -105,7 +108,7 @@ public sealed class TracedStreamConsumer
         _options = options?.Clone() ?? new RedisTracingOptions();
         _options.Validate();
         _database = database;
-        _tracer = tracer ?? MessagingTracer.Default;
+        _tracer = tracer;
         _streamKey = stream;
         _group = group;
         _name = consumer;

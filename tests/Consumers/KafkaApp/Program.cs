@@ -25,7 +25,7 @@ string servers = string.Join(",", admin.GetMetadata(TimeSpan.FromSeconds(10)).Br
 
 const string topic = "orders";
 using TracedProducer<string, string> producer = new TracedProducerBuilder<string, string>(
-    new ProducerConfig { BootstrapServers = servers, ClientId = "orders-api" }).Build();
+    new ProducerConfig { BootstrapServers = servers, ClientId = "orders-api" }, MessagingTracer.Default).Build();
 string producerTraceId;
 using (Activity? request = appSource.StartActivity("POST /orders"))
 {
@@ -35,7 +35,7 @@ using (Activity? request = appSource.StartActivity("POST /orders"))
 }
 
 using TracedConsumer<string, string> consumer = new TracedConsumerBuilder<string, string>(
-    new ConsumerConfig { BootstrapServers = servers, GroupId = "billing", AutoOffsetReset = AutoOffsetReset.Earliest }).Build();
+    new ConsumerConfig { BootstrapServers = servers, GroupId = "billing", AutoOffsetReset = AutoOffsetReset.Earliest }, MessagingTracer.Default).Build();
 consumer.Subscribe(topic);
 string? handlerTraceId = null;
 string? handlerTenant = null;

@@ -29,10 +29,10 @@ using (Activity? request = appSource.StartActivity("POST /orders"))
 {
     Baggage.SetBaggage("tenant", "t1");
     producerTraceId = request!.TraceId.ToHexString();
-    id = await db.StreamAddTracedAsync(stream, [new NameValueEntry("order-id", "42")]);
+    id = await db.StreamAddTracedAsync(MessagingTracer.Default, stream, [new NameValueEntry("order-id", "42")]);
 }
 
-var consumer = new TracedStreamConsumer(db, stream, group: "billing", consumer: "app-1",
+var consumer = new TracedStreamConsumer(db, MessagingTracer.Default, stream, group: "billing", consumer: "app-1",
     new TracedStreamConsumerOptions { GroupStartId = "0", MaxWait = TimeSpan.FromSeconds(10) });
 string? handlerTraceId = null;
 string? handlerTenant = null;

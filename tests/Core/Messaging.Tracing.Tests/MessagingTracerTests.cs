@@ -336,6 +336,43 @@ public class MessagingTracerTests
         Assert.Equal(ActivityStatusCode.Unset, bridged.Status);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_bridged_producer_span_gets_the_send_name_attributes_and_enrichment_and_a_throwing_enricher_is_contained(bool enricherThrows)
+    {
+        var tracer = new MessagingTracer(new MessagingTracingOptions
+        {
+            EnrichProducerSpan = (activity, message) =>
+            {
+                activity.SetTag("app.message", message);
+                if (enricherThrows)
+                {
+                    throw new InvalidOperationException("enricher bug");
+                }
+            },
+            EnrichProcessSpan = (activity, _) => activity.SetTag("app.wrong", "process enrichment"),
+        });
+        using var collector = new SpanCollector();
+
+        // Another library's producer span (as MassTransit's send span), here one of the kit's source, with an attribute of its own.
+        using (Activity foreign = collector.StartRootSpan("orders send", ActivityKind.Producer))
+        {
+            foreign.SetTag("messaging.foreign.extra", "kept");
+            tracer.DescribeBridgedProducer(foreign, Send, "order-1");
+        }
+
+        Activity bridged = Assert.Single(collector.Spans);
+        Assert.Equal("send orders", bridged.DisplayName);
+        Assert.Equal("kafka", bridged.GetTagItem("messaging.system"));
+        Assert.Equal("send", bridged.GetTagItem("messaging.operation.type"));
+        Assert.Equal("orders", bridged.GetTagItem("messaging.destination.name"));
+        Assert.Equal("kept", bridged.GetTagItem("messaging.foreign.extra"));
+        Assert.Equal("order-1", bridged.GetTagItem("app.message"));
+        Assert.Null(bridged.GetTagItem("app.wrong"));
+        Assert.Equal(ActivityStatusCode.Unset, bridged.Status);
+    }
+
     [Fact]
     public void Options_are_validated_when_the_tracer_is_built()
     {

@@ -40,11 +40,11 @@ public sealed class KafkaTestTopic : IDisposable
         int partitions = await cluster.CreateTopicAsync(name);
         ConsumerConfig consumerConfig = cluster.CreateConsumerConfig();
         configureConsumer?.Invoke(consumerConfig);
-        var consumerBuilder = new TracedConsumerBuilder<string, string>(consumerConfig, options: consumerOptions);
+        var consumerBuilder = new TracedConsumerBuilder<string, string>(consumerConfig, MessagingTracer.Default, consumerOptions);
         buildConsumer?.Invoke(consumerBuilder);
         TracedConsumer<string, string> consumer = consumerBuilder.Build();
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(name, p, Offset.Beginning)));
-        TracedProducer<string, string> producer = new TracedProducerBuilder<string, string>(cluster.CreateProducerConfig(), options: producerOptions).Build();
+        TracedProducer<string, string> producer = new TracedProducerBuilder<string, string>(cluster.CreateProducerConfig(), MessagingTracer.Default, producerOptions).Build();
         return new KafkaTestTopic(name, partitions, producer, consumer);
     }
 

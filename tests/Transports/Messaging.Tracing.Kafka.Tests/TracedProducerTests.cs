@@ -159,7 +159,7 @@ public class TracedProducerTests(KafkaCluster cluster)
         using var collector = new SpanCollector();
         string name = cluster.UniqueTopic("tombstone");
         await cluster.CreateTopicAsync(name);
-        using TracedProducer<byte[], string?> producer = new TracedProducerBuilder<byte[], string?>(cluster.CreateProducerConfig()).Build();
+        using TracedProducer<byte[], string?> producer = new TracedProducerBuilder<byte[], string?>(cluster.CreateProducerConfig(), MessagingTracer.Default).Build();
 
         await producer.ProduceAsync(name, new Message<byte[], string?> { Key = [1, 2], Value = null });
 

@@ -24,7 +24,26 @@ public class MassTransitInstrumentationTests(RabbitMqBroker broker)
     public async Task MassTransits_own_spans_are_bridged_one_producer_and_one_process_span()
     {
         using var collector = new SpanCollector("MassTransit");
-        await using TestBus bus = await TestBus.StartInMemoryAsync();
+        await using TestBus bus = await TestBus.StartInMemoryAsync(new BusSetup
+        {
+            Tracing = o =>
+            {
+                o.EnrichProducerSpan = (span, message) =>
+                {
+                    if (message is SendContext<OrderPlaced> send)
+                    {
+                        span.SetTag("app.order_id", send.Message.OrderId);
+                    }
+                };
+                o.EnrichProcessSpan = (span, message) =>
+                {
+                    if (message is ConsumeContext context && context.TryGetMessage(out ConsumeContext<OrderPlaced>? order))
+                    {
+                        span.SetTag("app.order_id", order.Message.OrderId);
+                    }
+                };
+            },
+        });
 
         using (collector.StartRootSpan("request"))
         {
@@ -33,19 +52,32 @@ public class MassTransitInstrumentationTests(RabbitMqBroker broker)
 
         HandlerCall call = Assert.Single(await bus.Probe.WaitForCallsAsync(1, TestBus.Timeout));
         string queue = bus.EndpointOf<OrderPlacedConsumer>();
+        // MassTransit's send and consumer spans stand for ours: named, described and enriched as in replace mode (the
+        // in-memory transport's destination address is the message type's URN), with MassTransit's attributes kept.
         await TraceAssert.ShapeAsync(collector, $"""
             request (internal)
-            └── urn:message:{OrderPlacedExchange} send (producer)
+            └── publish urn:message:{OrderPlacedExchange} (producer)
                 └┄┄ {queue} receive (consumer)
-                    └── {queue} process (consumer)
+                    └── process {queue} (consumer)
             """, spanCount: 4, TestBus.Timeout);
         Activity[] spans = [.. collector.Spans];
         Activity producer = Assert.Single(spans, s => s.Kind == ActivityKind.Producer);
         Activity receive = spans.Single(s => s.DisplayName == $"{queue} receive");
+        Activity process = spans.Single(s => s.DisplayName == $"process {queue}");
+        Assert.All([producer, receive, process], s => Assert.Equal("MassTransit", s.Source.Name));
         Assert.Equal(producer.SpanId, receive.ParentSpanId);
         Assert.Equal(producer.SpanId, Assert.Single(receive.Links).Context.SpanId);
         Assert.Equal("send", producer.GetTagItem("messaging.operation.type"));
-        Assert.Same(spans.Single(s => s.DisplayName == $"{queue} process"), call.Activity);
+        Assert.Equal("publish", producer.GetTagItem("messaging.operation.name"));
+        Assert.Equal("o-1", producer.GetTagItem("app.order_id"));
+        Assert.NotNull(producer.GetTagItem("messaging.masstransit.message_types"));
+        Assert.Same(process, call.Activity);
+        Assert.Equal("process", process.GetTagItem("messaging.operation.type"));
+        Assert.Equal(queue, process.GetTagItem("messaging.destination.name"));
+        Assert.Equal("o-1", process.GetTagItem("app.order_id"));
+        Assert.Equal(typeof(OrderPlacedConsumer).FullName, process.GetTagItem("messaging.masstransit.consumer_type"));
+        Assert.Equal(0, process.GetTagItem(MassTransitAttributes.RetryAttempt));
+        Assert.Null(receive.GetTagItem("app.order_id"));
     }
 
     [Theory]
@@ -185,18 +217,18 @@ public class MassTransitInstrumentationTests(RabbitMqBroker broker)
         TraceAssert.Shape(RabbitMqClient.DeliverIsChildOfPublish
             ? $"""
                 request (internal)
-                └── {OrderPlacedExchange} send (producer)
+                └── publish {OrderPlacedExchange} (producer)
                     ├┄┄ {queue} receive (consumer)
-                    │   └── {queue} process (consumer)
+                    │   └── process {queue} (consumer)
                     └── publish  (producer)
                         └── deliver  (consumer)
                 """
             : $"""
                 deliver  (consumer)
                 request (internal)
-                └── {OrderPlacedExchange} send (producer)
+                └── publish {OrderPlacedExchange} (producer)
                     ├┄┄ {queue} receive (consumer)
-                    │   └── {queue} process (consumer)
+                    │   └── process {queue} (consumer)
                     └── publish  (producer)
                 """, spans);
 

@@ -56,7 +56,7 @@ public sealed class TestBus : IAsyncDisposable
         {
             if (setup.Traced)
             {
-                x.AddMessagingTracing();
+                x.AddMessagingTracing(setup.Tracing);
             }
 
             if (setup.Endpoint is { } endpoint)
@@ -120,6 +120,9 @@ public sealed class BusSetup
 {
     /// <summary>Gets or sets a value indicating whether the bus uses Messaging.Tracing.</summary>
     public bool Traced { get; set; } = true;
+
+    /// <summary>Gets or sets the configuration of the registered tracer (<c>x.AddMessagingTracing</c>).</summary>
+    public Action<MessagingTracingOptions>? Tracing { get; set; }
 
     public Action<MassTransitTracingOptions>? Options { get; set; }
 

@@ -50,7 +50,7 @@ public class BasicPublishTracedTests(RabbitMqBroker broker)
         using var collector = new SpanCollector();
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
 
-        await queue.Publisher.BasicPublishTracedAsync(string.Empty, queue.Name, "v"u8.ToArray());
+        await queue.Publisher.BasicPublishTracedAsync(MessagingTracer.Default, string.Empty, queue.Name, "v"u8.ToArray());
 
         Activity publish = Assert.Single(collector.Spans);
         Assert.Equal($"publish amq.default:{queue.Name}", publish.DisplayName);
@@ -108,7 +108,7 @@ public class BasicPublishTracedTests(RabbitMqBroker broker)
         string firstTraceParent = Header(first, "traceparent");
         using Activity forwarder = collector.StartRootSpan("forwarder");
 
-        await queue.Publisher.BasicPublishTracedAsync(queue.Exchange, RabbitMqTestQueue.RoutingKey, mandatory: true, first.BasicProperties, first.Body.ToArray());
+        await queue.Publisher.BasicPublishTracedAsync(MessagingTracer.Default, queue.Exchange, RabbitMqTestQueue.RoutingKey, mandatory: true, first.BasicProperties, first.Body.ToArray());
 
         Assert.Equal(firstTraceParent, Header(first, "traceparent"));
         BasicGetResult second = await queue.GetAsync();
@@ -124,7 +124,7 @@ public class BasicPublishTracedTests(RabbitMqBroker broker)
 
         await queue.PublishTracedAsync();
         PublishException thrown = await Assert.ThrowsAnyAsync<PublishException>(
-            () => queue.Publisher.BasicPublishTracedAsync(queue.Exchange, "no.such.binding", mandatory: true, properties: null, "v"u8.ToArray()).AsTask());
+            () => queue.Publisher.BasicPublishTracedAsync(MessagingTracer.Default, queue.Exchange, "no.such.binding", mandatory: true, properties: null, "v"u8.ToArray()).AsTask());
 
         // Rethrown as RabbitMQ.Client threw it: 7.2 has a PublishReturnException for a returned message, 7.1 a PublishException.
         Assert.True(thrown.IsReturn);

@@ -55,11 +55,11 @@ public class RabbitMqClientInstrumentationTests(RabbitMqBroker broker)
             EnrichProcessSpan = (span, message) => span.SetTag("app.delivery_tag", (long)((BasicDeliverEventArgs)message).DeliveryTag),
         });
         var handled = NewSignal<(Activity? Current, IReadOnlyDictionary<string, string> Baggage, ulong DeliveryTag)>();
-        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (delivery, _) =>
+        await queue.Consumer.BasicConsumeTracedAsync(tracer, queue.Name, autoAck: true, (delivery, _) =>
         {
             handled.TrySetResult((Activity.Current, Baggage.Current.GetBaggage(), delivery.DeliveryTag));
             return Task.CompletedTask;
-        }, tracer, new RabbitMqTracingOptions { Relationship = relationship, ClientId = "billing" });
+        }, new RabbitMqTracingOptions { Relationship = relationship, ClientId = "billing" });
 
         Activity request = await PublishInRequestAsync(collector, queue);
 
@@ -109,7 +109,7 @@ public class RabbitMqClientInstrumentationTests(RabbitMqBroker broker)
             ? new RabbitMqTracingOptions { Relationship = MessageRelationship.NewTrace }
             : new RabbitMqTracingOptions { TrustIncomingContext = false };
         var handled = NewSignal<(Activity? Current, IReadOnlyDictionary<string, string> Baggage)>();
-        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (_, _) =>
+        await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: true, (_, _) =>
         {
             handled.TrySetResult((Activity.Current, Baggage.Current.GetBaggage()));
             return Task.CompletedTask;
@@ -165,7 +165,7 @@ public class RabbitMqClientInstrumentationTests(RabbitMqBroker broker)
             Exception? thrown = null;
             try
             {
-                await delivery.ProcessTracedAsync(queue.Name, (_, _) =>
+                await delivery.ProcessTracedAsync(MessagingTracer.Default, queue.Name, (_, _) =>
                 {
                     inHandler = Activity.Current;
                     baggageInHandler = Baggage.Current.GetBaggage();
@@ -221,7 +221,7 @@ public class RabbitMqClientInstrumentationTests(RabbitMqBroker broker)
             var other = new BasicDeliverEventArgs(
                 delivery.ConsumerTag, delivery.DeliveryTag + 1, delivery.Redelivered, delivery.Exchange, delivery.RoutingKey, delivery.BasicProperties, delivery.Body, delivery.CancellationToken);
             Activity? inHandler = null;
-            await other.ProcessTracedAsync(queue.Name, (_, _) =>
+            await other.ProcessTracedAsync(MessagingTracer.Default, queue.Name, (_, _) =>
             {
                 inHandler = Activity.Current;
                 return Task.CompletedTask;
@@ -261,7 +261,7 @@ public class RabbitMqClientInstrumentationTests(RabbitMqBroker broker)
         using var collector = new SpanCollector(Publisher, Subscriber);
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
         var handled = NewSignal<(Activity? Current, IReadOnlyDictionary<string, string> Baggage)>();
-        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (_, _) =>
+        await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: true, (_, _) =>
         {
             handled.TrySetResult((Activity.Current, Baggage.Current.GetBaggage()));
             return Task.CompletedTask;

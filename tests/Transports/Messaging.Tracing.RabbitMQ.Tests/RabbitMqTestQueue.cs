@@ -55,7 +55,7 @@ public sealed class RabbitMqTestQueue : IAsyncDisposable
 
     /// <summary>Publishes through the traced extension.</summary>
     public ValueTask PublishTracedAsync(BasicProperties? properties = null, byte[]? body = null, RabbitMqTracingOptions? options = null)
-        => Publisher.BasicPublishTracedAsync(Exchange, RoutingKey, mandatory: true, properties, body ?? "{}"u8.ToArray(), options: options);
+        => Publisher.BasicPublishTracedAsync(MessagingTracer.Default, Exchange, RoutingKey, mandatory: true, properties, body ?? "{}"u8.ToArray(), options: options);
 
     /// <summary>Takes the next message with <c>basic.get</c>, exactly as it is on the broker.</summary>
     public async Task<BasicGetResult> GetAsync()

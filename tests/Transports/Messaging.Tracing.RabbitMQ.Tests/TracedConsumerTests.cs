@@ -24,7 +24,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         using var collector = new SpanCollector();
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
         var handled = NewSignal<(Activity? Current, ulong DeliveryTag)>();
-        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (delivery, _) =>
+        await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: true, (delivery, _) =>
         {
             handled.TrySetResult((Activity.Current, delivery.DeliveryTag));
             return Task.CompletedTask;
@@ -66,7 +66,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         await using (queue)
         {
             var handled = NewSignal<bool>();
-            await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (_, _) =>
+            await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: true, (_, _) =>
             {
                 handled.TrySetResult(true);
                 return Task.CompletedTask;
@@ -92,7 +92,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         using var collector = new SpanCollector();
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
         var handled = NewSignal<bool>();
-        var consumer = new TracedAsyncEventingBasicConsumer(queue.Consumer, queue.Name, options: new RabbitMqTracingOptions { Relationship = relationship });
+        var consumer = new TracedAsyncEventingBasicConsumer(queue.Consumer, MessagingTracer.Default, queue.Name, options: new RabbitMqTracingOptions { Relationship = relationship });
         consumer.ReceivedAsync += (_, _) =>
         {
             handled.TrySetResult(true);
@@ -119,6 +119,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         var handled = NewSignal<bool>();
         var consumer = new AsyncEventingBasicConsumer(queue.Consumer);
         consumer.ReceivedAsync += (_, delivery) => delivery.ProcessTracedAsync(
+            MessagingTracer.Default,
             queue.Name,
             (_, _) =>
             {
@@ -150,7 +151,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         {
             Baggage.Current = Baggage.Create(new Dictionary<string, string> { ["consumer"] = "loop" });
             IReadOnlyDictionary<string, string>? inHandler = null;
-            await delivery.ProcessTracedAsync(queue.Name, (_, _) =>
+            await delivery.ProcessTracedAsync(MessagingTracer.Default, queue.Name, (_, _) =>
             {
                 inHandler = Baggage.Current.GetBaggage();
                 return Task.CompletedTask;
@@ -175,7 +176,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         using var collector = new SpanCollector();
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
         var handled = NewSignal<(Activity? Current, object? Header)>();
-        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (delivery, _) =>
+        await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: true, (delivery, _) =>
         {
             handled.TrySetResult((Activity.Current, delivery.BasicProperties.Headers!["traceparent"]));
             return Task.CompletedTask;
@@ -209,7 +210,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         using var collector = new SpanCollector();
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
         var handled = NewSignal<(Activity? Current, object? Header, IReadOnlyDictionary<string, string> Baggage, string Body)>();
-        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (delivery, _) =>
+        await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: true, (delivery, _) =>
         {
             handled.TrySetResult((Activity.Current, delivery.BasicProperties.Headers!["traceparent"], Baggage.Current.GetBaggage(), Encoding.UTF8.GetString(delivery.Body.Span)));
             return Task.CompletedTask;
@@ -253,7 +254,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         using var collector = new SpanCollector();
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
         var handled = NewSignal<byte[]>();
-        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (delivery, _) =>
+        await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: true, (delivery, _) =>
         {
             handled.TrySetResult(delivery.Body.ToArray());
             return Task.CompletedTask;
@@ -291,7 +292,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
             Exception? thrown = null;
             try
             {
-                await delivery.ProcessTracedAsync(queue.Name, (_, _) => throw new InvalidOperationException("handler failed"));
+                await delivery.ProcessTracedAsync(MessagingTracer.Default, queue.Name, (_, _) => throw new InvalidOperationException("handler failed"));
             }
             catch (InvalidOperationException ex)
             {
@@ -329,7 +330,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
             reported.TrySetResult(args.Exception);
             return Task.CompletedTask;
         };
-        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (_, _) => throw new InvalidOperationException("handler failed"));
+        await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: true, (_, _) => throw new InvalidOperationException("handler failed"));
 
         await PublishInRequestAsync(collector, queue);
 
@@ -348,7 +349,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         using var collector = new SpanCollector();
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
         var handled = NewSignal<(Activity? Current, byte[] TraceParent)>();
-        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (delivery, _) =>
+        await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: true, (delivery, _) =>
         {
             handled.TrySetResult((Activity.Current, (byte[])delivery.BasicProperties.Headers!["traceparent"]!));
             return Task.CompletedTask;
@@ -371,7 +372,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         using var collector = new SpanCollector();
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
         var handled = NewSignal<bool>();
-        string consumerTag = await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: false, (_, _) =>
+        string consumerTag = await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: false, (_, _) =>
         {
             handled.TrySetResult(true);
             return Task.CompletedTask;
@@ -399,8 +400,8 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         BasicGetResult received = await queue.GetAsync();
 
         Activity publish = Assert.Single(collector.Spans);
-        Assert.Equal(publish.Context.SpanId, received.BasicProperties.ExtractTraceContext().ActivityContext.SpanId);
-        Assert.Equal(default, new BasicProperties().ExtractTraceContext());
+        Assert.Equal(publish.Context.SpanId, received.BasicProperties.ExtractTraceContext(MessagingTracer.Default).ActivityContext.SpanId);
+        Assert.Equal(default, new BasicProperties().ExtractTraceContext(MessagingTracer.Default));
     }
 
     [Fact]
@@ -410,7 +411,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         await using RabbitMqTestQueue queue = await RabbitMqTestQueue.CreateAsync(broker);
         var handled = NewSignal<Activity?>();
         var options = new RabbitMqTracingOptions { QueueFilter = name => name != queue.Name };
-        await queue.Consumer.BasicConsumeTracedAsync(queue.Name, autoAck: true, (_, _) =>
+        await queue.Consumer.BasicConsumeTracedAsync(MessagingTracer.Default, queue.Name, autoAck: true, (_, _) =>
         {
             handled.TrySetResult(Activity.Current);
             return Task.CompletedTask;

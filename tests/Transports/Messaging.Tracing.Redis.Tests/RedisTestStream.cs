@@ -34,10 +34,10 @@ public sealed class RedisTestStream
     {
         var settings = new TracedStreamConsumerOptions { GroupStartId = "0", MaxWait = TimeSpan.FromMilliseconds(100), PollInterval = TimeSpan.FromMilliseconds(20) };
         configure?.Invoke(settings);
-        return new TracedStreamConsumer(database ?? Database, Name, Group, name, settings, options: options);
+        return new TracedStreamConsumer(database ?? Database, MessagingTracer.Default, Name, Group, name, settings, options: options);
     }
 
-    public Task<RedisValue> AppendAsync(params NameValueEntry[] values) => Database.StreamAddTracedAsync(Name, values);
+    public Task<RedisValue> AppendAsync(params NameValueEntry[] values) => Database.StreamAddTracedAsync(MessagingTracer.Default, Name, values);
 
     /// <summary>Appends inside a "request" root span, as an application would.</summary>
     public async Task<RedisValue> AppendInRequestAsync(SpanCollector collector, params NameValueEntry[] values)

@@ -22,7 +22,7 @@ public class StreamAddTracedTests(RedisBroker broker)
         var stream = new RedisTestStream(broker);
         byte[] payload = [0x00, 0xFF, 0x7B, 0x80];
 
-        RedisValue id = await broker.Database.StreamAddTracedAsync(stream.Name, [new("order", "42"), new("payload", payload)], options: new RedisTracingOptions { ClientId = "orders-api" });
+        RedisValue id = await broker.Database.StreamAddTracedAsync(MessagingTracer.Default, stream.Name, [new("order", "42"), new("payload", payload)], options: new RedisTracingOptions { ClientId = "orders-api" });
 
         Activity send = Assert.Single(collector.Spans);
         Assert.Equal($"send {stream.Name}", send.DisplayName);
@@ -56,8 +56,8 @@ public class StreamAddTracedTests(RedisBroker broker)
         NameValueEntry[] original = [.. values];
         Baggage.Current = Baggage.Create(new Dictionary<string, string> { ["tenant"] = "acme" });
 
-        RedisValue first = await stream.Database.StreamAddTracedAsync(stream.Name, values);
-        RedisValue second = await stream.Database.StreamAddTracedAsync(stream.Name, values);
+        RedisValue first = await stream.Database.StreamAddTracedAsync(MessagingTracer.Default, stream.Name, values);
+        RedisValue second = await stream.Database.StreamAddTracedAsync(MessagingTracer.Default, stream.Name, values);
 
         Assert.Equal(original, values);
         Activity[] sends = [.. collector.Spans];
@@ -85,8 +85,8 @@ public class StreamAddTracedTests(RedisBroker broker)
         {
             NameValueEntry[] values = [new("n", i)];
             await (approximate is { } flag
-                ? stream.Database.StreamAddTracedAsync(stream.Name, values, maxLength: 2, useApproximateMaxLength: flag)
-                : stream.Database.StreamAddTracedAsync(stream.Name, values, maxLength: 2));
+                ? stream.Database.StreamAddTracedAsync(MessagingTracer.Default, stream.Name, values, maxLength: 2, useApproximateMaxLength: flag)
+                : stream.Database.StreamAddTracedAsync(MessagingTracer.Default, stream.Name, values, maxLength: 2));
         }
 
         // An approximate trim removes whole nodes of the stream's radix tree only (100 entries by default): none here.
@@ -100,7 +100,7 @@ public class StreamAddTracedTests(RedisBroker broker)
         using var collector = new SpanCollector();
         var stream = new RedisTestStream(broker);
 
-        RedisValue id = await stream.Database.StreamAddTracedAsync(stream.Name, [new("n", 1)], messageId: "1700000000000-7");
+        RedisValue id = await stream.Database.StreamAddTracedAsync(MessagingTracer.Default, stream.Name, [new("n", 1)], messageId: "1700000000000-7");
 
         Assert.Equal("1700000000000-7", (string?)id);
         Assert.Equal("1700000000000-7", Assert.Single(collector.Spans).GetTagItem("messaging.message.id"));
@@ -129,7 +129,7 @@ public class StreamAddTracedTests(RedisBroker broker)
         var stream = new RedisTestStream(broker);
         using Activity request = collector.StartRootSpan("request");
 
-        RedisValue id = await stream.Database.StreamAddTracedAsync(stream.Name, [new("traceparent", "kept as the caller wrote it")], options: new RedisTracingOptions { StreamFilter = _ => false });
+        RedisValue id = await stream.Database.StreamAddTracedAsync(MessagingTracer.Default, stream.Name, [new("traceparent", "kept as the caller wrote it")], options: new RedisTracingOptions { StreamFilter = _ => false });
 
         StreamEntry entry = await stream.ReadRawAsync(id);
         Assert.Equal("kept as the caller wrote it", (string?)Assert.Single(entry.Values).Value);
@@ -144,7 +144,7 @@ public class StreamAddTracedTests(RedisBroker broker)
         string key = broker.UniqueStreamName("not-a-stream");
         await broker.Database.StringSetAsync(key, "a string");
 
-        RedisServerException thrown = await Assert.ThrowsAsync<RedisServerException>(() => broker.Database.StreamAddTracedAsync(key, [new("n", 1)]));
+        RedisServerException thrown = await Assert.ThrowsAsync<RedisServerException>(() => broker.Database.StreamAddTracedAsync(MessagingTracer.Default, key, [new("n", 1)]));
 
         Assert.StartsWith("WRONGTYPE", thrown.Message, StringComparison.Ordinal);
         Activity send = Assert.Single(collector.Spans);
@@ -156,8 +156,8 @@ public class StreamAddTracedTests(RedisBroker broker)
     [Fact]
     public async Task Arguments_are_validated()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => broker.Database.StreamAddTracedAsync("s", []));
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => broker.Database.StreamAddTracedAsync(default(RedisKey), [new("n", 1)]));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => broker.Database.StreamAddTracedAsync("s", [new("n", 1)], maxLength: -1));
+        await Assert.ThrowsAsync<ArgumentException>(() => broker.Database.StreamAddTracedAsync(MessagingTracer.Default, "s", []));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => broker.Database.StreamAddTracedAsync(MessagingTracer.Default, default(RedisKey), [new("n", 1)]));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => broker.Database.StreamAddTracedAsync(MessagingTracer.Default, "s", [new("n", 1)], maxLength: -1));
     }
 }

@@ -26,7 +26,7 @@ public class StreamMessageTests
         Assert.Equal("42", (string?)first);
         Assert.False(message.TryGetValue("Order", out RedisValue absent));
         Assert.True(absent.IsNull);
-        Assert.Equal("b7ad6b7169203331", message.ExtractTraceContext().ActivityContext.SpanId.ToHexString());
+        Assert.Equal("b7ad6b7169203331", message.ExtractTraceContext(MessagingTracer.Default).ActivityContext.SpanId.ToHexString());
     }
 
     [Fact]

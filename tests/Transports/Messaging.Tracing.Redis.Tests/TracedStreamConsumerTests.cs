@@ -423,7 +423,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
         var message = new StreamMessage(stream.Name, raw.Id, raw.Values);
 
         Activity send = Assert.Single(collector.Spans);
-        Assert.Equal(send.SpanId, message.ExtractTraceContext().ActivityContext.SpanId);
+        Assert.Equal(send.SpanId, message.ExtractTraceContext(MessagingTracer.Default).ActivityContext.SpanId);
     }
 
     [Fact]
@@ -444,7 +444,7 @@ public class TracedStreamConsumerTests(RedisBroker broker)
     {
         var stream = new RedisTestStream(broker);
         await stream.AppendAsync(new NameValueEntry("n", "before"));
-        var consumer = new TracedStreamConsumer(stream.Database, stream.Name, stream.Group, "late", new TracedStreamConsumerOptions { MaxWait = TimeSpan.Zero });
+        var consumer = new TracedStreamConsumer(stream.Database, MessagingTracer.Default, stream.Name, stream.Group, "late", new TracedStreamConsumerOptions { MaxWait = TimeSpan.Zero });
         Assert.Empty(await consumer.ReadAndProcessAsync((_, _) => Task.CompletedTask));
         RedisValue after = await stream.AppendAsync(new NameValueEntry("n", "after"));
 
@@ -715,11 +715,11 @@ public class TracedStreamConsumerTests(RedisBroker broker)
     public void Settings_are_validated()
     {
         IDatabase database = broker.Database;
-        Assert.Throws<ArgumentException>(() => new TracedStreamConsumer(database, "s", "", "c"));
-        Assert.ThrowsAny<ArgumentException>(() => new TracedStreamConsumer(database, default(RedisKey), "g", "c"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TracedStreamConsumer(database, "s", "g", "c", new TracedStreamConsumerOptions { Count = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TracedStreamConsumer(database, "s", "g", "c", new TracedStreamConsumerOptions { PollInterval = TimeSpan.Zero }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TracedStreamConsumer(database, "s", "g", "c", options: new RedisTracingOptions { ReclaimedRelationship = (MessageRelationship)42 }));
+        Assert.Throws<ArgumentException>(() => new TracedStreamConsumer(database, MessagingTracer.Default, "s", "", "c"));
+        Assert.ThrowsAny<ArgumentException>(() => new TracedStreamConsumer(database, MessagingTracer.Default, default(RedisKey), "g", "c"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TracedStreamConsumer(database, MessagingTracer.Default, "s", "g", "c", new TracedStreamConsumerOptions { Count = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TracedStreamConsumer(database, MessagingTracer.Default, "s", "g", "c", new TracedStreamConsumerOptions { PollInterval = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TracedStreamConsumer(database, MessagingTracer.Default, "s", "g", "c", options: new RedisTracingOptions { ReclaimedRelationship = (MessageRelationship)42 }));
     }
 
     /// <summary>A multiplexer of its own on the shared server, speaking <paramref name="protocol"/>.</summary>

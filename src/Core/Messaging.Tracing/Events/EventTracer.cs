@@ -29,12 +29,17 @@ public sealed class EventTracer
     private readonly string _system;
 
     /// <summary>Initializes a new instance of the <see cref="EventTracer"/> class.</summary>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
+    /// <remarks>
+    /// <c>services.AddMessagingTracing()</c> registers one with the registered tracer and the default system; inject it. Without
+    /// dependency injection, pass the tracer the application configured, or <see cref="MessagingTracer.Default"/> deliberately.
+    /// </remarks>
+    /// <param name="tracer">The tracer whose options (baggage filters, trust, enrichment) apply.</param>
     /// <param name="system">The <c>messaging.system</c> of the spans (the event store's name).</param>
-    public EventTracer(MessagingTracer? tracer = null, string system = DefaultSystem)
+    public EventTracer(MessagingTracer tracer, string system = DefaultSystem)
     {
+        ArgumentNullException.ThrowIfNull(tracer);
         ArgumentException.ThrowIfNullOrEmpty(system);
-        _tracer = tracer ?? MessagingTracer.Default;
+        _tracer = tracer;
         _system = system;
     }
 

@@ -9,6 +9,12 @@ using RabbitMQ.Client.Events;
 namespace RabbitMQ.Client;
 
 /// <summary>Traced publishing and consuming on a RabbitMQ.Client <see cref="IChannel"/>.</summary>
+/// <remarks>
+/// Every method takes the application's <see cref="MessagingTracer"/> right after the channel — the one
+/// <c>services.AddMessagingTracing()</c> registers, injected next to the channel, or, without dependency injection,
+/// <see cref="MessagingTracer.Default"/> or your own — and none falls back to a default, so the options the application
+/// configured (baggage filters, trust, enrichment) always apply.
+/// </remarks>
 public static class MessagingTracingChannelExtensions
 {
     /// <summary>
@@ -41,55 +47,60 @@ public static class MessagingTracingChannelExtensions
     /// <c>BasicPublishAsync</c> would, without span or headers.</para>
     /// </remarks>
     /// <param name="channel">The channel.</param>
+    /// <param name="tracer">The application's tracer, whose options (baggage filters, enrichment) apply: the registered one
+    /// (<c>services.AddMessagingTracing()</c>, injected where the channel is used), or, without dependency injection,
+    /// <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="exchange">The exchange; the empty string for the default exchange.</param>
     /// <param name="routingKey">The routing key.</param>
     /// <param name="mandatory">The AMQP mandatory flag.</param>
     /// <param name="properties">The message properties (<see cref="BasicProperties"/>, or a delivery's properties to forward); empty when null.</param>
     /// <param name="body">The body, sent as it is.</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
     /// <param name="options">The options; defaults when null.</param>
     /// <param name="cancellationToken">Cancels the publish.</param>
     /// <returns>A task that completes when RabbitMQ.Client's publish has.</returns>
     public static ValueTask BasicPublishTracedAsync(
         this IChannel channel,
+        MessagingTracer tracer,
         string exchange,
         string routingKey,
         bool mandatory,
         IReadOnlyBasicProperties? properties,
         ReadOnlyMemory<byte> body,
-        MessagingTracer? tracer = null,
         RabbitMqTracingOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(tracer);
         ArgumentNullException.ThrowIfNull(exchange);
         ArgumentNullException.ThrowIfNull(routingKey);
         return options is not null && !options.TracesExchange(exchange)
             ? RabbitMqPublishing.PassThroughAsync(channel, exchange, routingKey, mandatory, properties, body, cancellationToken)
-            : RabbitMqPublishing.PublishAsync(channel, exchange, routingKey, mandatory, properties, body, tracer ?? MessagingTracer.Default, options, cancellationToken);
+            : RabbitMqPublishing.PublishAsync(channel, exchange, routingKey, mandatory, properties, body, tracer, options, cancellationToken);
     }
 
     /// <summary>
     /// Publishes a message without properties (mandatory off) with the trace context and baggage in its headers, as
-    /// <see cref="BasicPublishTracedAsync(IChannel, string, string, bool, IReadOnlyBasicProperties?, ReadOnlyMemory{byte}, MessagingTracer?, RabbitMqTracingOptions?, CancellationToken)"/> does.
+    /// <see cref="BasicPublishTracedAsync(IChannel, MessagingTracer, string, string, bool, IReadOnlyBasicProperties?, ReadOnlyMemory{byte}, RabbitMqTracingOptions?, CancellationToken)"/> does.
     /// </summary>
     /// <param name="channel">The channel.</param>
+    /// <param name="tracer">The application's tracer, whose options (baggage filters, enrichment) apply: the registered one
+    /// (<c>services.AddMessagingTracing()</c>, injected where the channel is used), or, without dependency injection,
+    /// <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="exchange">The exchange; the empty string for the default exchange.</param>
     /// <param name="routingKey">The routing key.</param>
     /// <param name="body">The body, sent as it is.</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
     /// <param name="options">The options; defaults when null.</param>
     /// <param name="cancellationToken">Cancels the publish.</param>
     /// <returns>A task that completes when RabbitMQ.Client's publish has.</returns>
     public static ValueTask BasicPublishTracedAsync(
         this IChannel channel,
+        MessagingTracer tracer,
         string exchange,
         string routingKey,
         ReadOnlyMemory<byte> body,
-        MessagingTracer? tracer = null,
         RabbitMqTracingOptions? options = null,
         CancellationToken cancellationToken = default)
-        => channel.BasicPublishTracedAsync(exchange, routingKey, mandatory: false, properties: null, body, tracer, options, cancellationToken);
+        => channel.BasicPublishTracedAsync(tracer, exchange, routingKey, mandatory: false, properties: null, body, options, cancellationToken);
 
     /// <summary>
     /// Starts a consumer on <paramref name="queue"/> whose <paramref name="handler"/> runs inside each delivery's process
@@ -97,27 +108,30 @@ public static class MessagingTracingChannelExtensions
     /// nothing is acked or nacked for it.
     /// </summary>
     /// <param name="channel">The channel.</param>
+    /// <param name="tracer">The application's tracer, whose options (baggage filters, enrichment) apply: the registered one
+    /// (<c>services.AddMessagingTracing()</c>, injected where the channel is used), or, without dependency injection,
+    /// <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="queue">The queue.</param>
     /// <param name="autoAck">The AMQP auto-ack mode.</param>
     /// <param name="handler">The application's handler; it receives the delivery and the delivery's cancellation token.
     /// Its exceptions are recorded on the span and rethrown to RabbitMQ.Client (<c>IChannel.CallbackExceptionAsync</c>).</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
     /// <param name="options">The options, copied; defaults when null.</param>
     /// <param name="cancellationToken">Cancels the registration.</param>
     /// <returns>The consumer tag, for <c>BasicCancelAsync</c>.</returns>
     public static Task<string> BasicConsumeTracedAsync(
         this IChannel channel,
+        MessagingTracer tracer,
         string queue,
         bool autoAck,
         Func<BasicDeliverEventArgs, CancellationToken, Task> handler,
-        MessagingTracer? tracer = null,
         RabbitMqTracingOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(tracer);
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handler);
-        var consumer = new TracedAsyncEventingBasicConsumer(channel, queue, tracer, options);
+        var consumer = new TracedAsyncEventingBasicConsumer(channel, tracer, queue, options);
         consumer.ReceivedAsync += (_, delivery) => handler(delivery, delivery.CancellationToken);
         return channel.BasicConsumeAsync(queue, autoAck, consumer, cancellationToken);
     }

@@ -27,25 +27,28 @@ public static class MessagingTracingDeliveryExtensions
     /// trace (see <see cref="TracedAsyncEventingBasicConsumer"/>).
     /// </remarks>
     /// <param name="delivery">The delivery.</param>
+    /// <param name="tracer">The application's tracer, whose options (baggage filters, enrichment) apply: the registered one
+    /// (<c>services.AddMessagingTracing()</c>, injected into the consumer), or, without dependency injection,
+    /// <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="queue">The queue it was consumed from (a delivery does not name it); the empty string when unknown.</param>
     /// <param name="handler">The application's handler; it receives the delivery and <see cref="AsyncEventArgs.CancellationToken"/>.</param>
     /// <param name="relationship">Overrides the relationship for this message; the options' or the tracer's when null.</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
     /// <param name="options">The options; defaults when null.</param>
     /// <returns>A task that completes when the handler has.</returns>
     public static async Task ProcessTracedAsync(
         this BasicDeliverEventArgs delivery,
+        MessagingTracer tracer,
         string queue,
         Func<BasicDeliverEventArgs, CancellationToken, Task> handler,
         MessageRelationship? relationship = null,
-        MessagingTracer? tracer = null,
         RabbitMqTracingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(tracer);
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(handler);
         DeliveryScope scope = RabbitMqProcessing.Open(
-            tracer ?? MessagingTracer.Default,
+            tracer,
             options,
             queue,
             delivery.Exchange,
@@ -75,10 +78,11 @@ public static class MessagingTracingDeliveryExtensions
     /// spans (or use <c>BasicGetAsync</c>). Never throws; <c>default</c> when there is none or it is malformed.
     /// </summary>
     /// <param name="properties">The message properties, e.g. <see cref="BasicDeliverEventArgs.BasicProperties"/>.</param>
-    /// <param name="tracer">The tracer (its baggage filter applies); <see cref="MessagingTracer.Default"/> when null.</param>
+    /// <param name="tracer">The application's tracer (its inbound baggage filter applies).</param>
     /// <returns>The producer's context.</returns>
-    public static PropagationContext ExtractTraceContext(this IReadOnlyBasicProperties properties, MessagingTracer? tracer = null)
-        => properties?.Headers is { } headers
-            ? (tracer ?? MessagingTracer.Default).Extract(headers, RabbitMqHeadersCarrierAdapter.Instance)
-            : default;
+    public static PropagationContext ExtractTraceContext(this IReadOnlyBasicProperties properties, MessagingTracer tracer)
+    {
+        ArgumentNullException.ThrowIfNull(tracer);
+        return properties?.Headers is { } headers ? tracer.Extract(headers, RabbitMqHeadersCarrierAdapter.Instance) : default;
+    }
 }

@@ -9,7 +9,10 @@ namespace StackExchange.Redis;
 /// <summary>Traced appends to Redis streams on a StackExchange.Redis <see cref="IDatabase"/>.</summary>
 /// <remarks>
 /// Works with StackExchange.Redis 2.6.70 and later, 3.x included: the append is StackExchange.Redis's own typed
-/// <c>StreamAddAsync</c>. Redis streams need Redis 5.0 or later.
+/// <c>StreamAddAsync</c>. Redis streams need Redis 5.0 or later. The application's <see cref="MessagingTracer"/> comes right
+/// after the database — the one <c>services.AddMessagingTracing()</c> registers, injected next to the database, or, without
+/// dependency injection, <see cref="MessagingTracer.Default"/> or your own — and never falls back to a default, so the options
+/// the application configured (baggage filters, enrichment) always apply.
 /// </remarks>
 public static class MessagingTracingDatabaseExtensions
 {
@@ -39,27 +42,30 @@ public static class MessagingTracingDatabaseExtensions
     /// Redis's reply, so fire-and-forget is not offered.</para>
     /// </remarks>
     /// <param name="database">The database; not a batch or transaction (the call awaits Redis's reply).</param>
+    /// <param name="tracer">The application's tracer, whose options (baggage filters, enrichment) apply: the registered one
+    /// (<c>services.AddMessagingTracing()</c>, injected where the database is used), or, without dependency injection,
+    /// <see cref="MessagingTracer.Default"/> or your own.</param>
     /// <param name="key">The stream key.</param>
     /// <param name="streamPairs">The application's name/value pairs, at least one, in order; a name may repeat.</param>
     /// <param name="messageId">The entry's id; Redis assigns one (<c>*</c>) when null.</param>
     /// <param name="maxLength">Trims the stream to this many entries (<c>MAXLEN [~] n</c>); no trimming when null.</param>
     /// <param name="useApproximateMaxLength">Whether the trim is approximate (<c>~</c>, cheaper for Redis); exact by default.</param>
-    /// <param name="tracer">The tracer; <see cref="MessagingTracer.Default"/> when null.</param>
     /// <param name="options">The options; defaults when null.</param>
     /// <returns>The new entry's id (<c>1700000000000-0</c>).</returns>
     /// <exception cref="ArgumentException">The stream key is null or empty, or <paramref name="streamPairs"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLength"/> is negative.</exception>
     public static Task<RedisValue> StreamAddTracedAsync(
         this IDatabase database,
+        MessagingTracer tracer,
         RedisKey key,
         NameValueEntry[] streamPairs,
         RedisValue? messageId = null,
         int? maxLength = null,
         bool useApproximateMaxLength = false,
-        MessagingTracer? tracer = null,
         RedisTracingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(tracer);
         ArgumentException.ThrowIfNullOrEmpty((string?)key, nameof(key));
         ArgumentNullException.ThrowIfNull(streamPairs);
         if (streamPairs.Length == 0)
@@ -72,6 +78,6 @@ public static class MessagingTracingDatabaseExtensions
             ArgumentOutOfRangeException.ThrowIfNegative(length, nameof(maxLength));
         }
 
-        return RedisStreamAppending.AddAsync(database, key, streamPairs, messageId, maxLength, useApproximateMaxLength, tracer ?? MessagingTracer.Default, options);
+        return RedisStreamAppending.AddAsync(database, key, streamPairs, messageId, maxLength, useApproximateMaxLength, tracer, options);
     }
 }

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using Messaging.Tracing.Events;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using Xunit;
 
 namespace Messaging.Tracing.Tests.DependencyInjection;
@@ -19,6 +22,30 @@ public class MessagingTracingServiceCollectionExtensionsTests
         Assert.Same(tracer, provider.GetRequiredService<MessagingTracer>());
         Assert.Equal(MessageRelationship.ChildOf, tracer.Options.DefaultRelationship);
         Assert.False(tracer.Options.TrustIncomingContext);
+    }
+
+    [Fact]
+    public void The_registered_event_tracer_writes_with_the_registered_tracers_options()
+    {
+        var services = new ServiceCollection();
+        services.AddMessagingTracing(o => o.OutboundBaggageFilter = BaggageKeyFilter.Deny("user.email"));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        EventTracer events = provider.GetRequiredService<EventTracer>();
+        var metadata = new Dictionary<string, string>();
+
+        Baggage previous = Baggage.Current;
+        try
+        {
+            Baggage.Current = Baggage.Create(new Dictionary<string, string> { ["user.email"] = "alice@example.com", ["tenant"] = "t1" });
+            events.Write(metadata);
+        }
+        finally
+        {
+            Baggage.Current = previous;
+        }
+
+        Assert.Same(events, provider.GetRequiredService<EventTracer>());
+        Assert.Equal("tenant=t1", metadata[EventMetadataKeys.Baggage]);
     }
 
     [Fact]

@@ -141,7 +141,8 @@ public class EventTracerTests
     [Fact]
     public void Arguments_are_validated()
     {
-        Assert.Throws<ArgumentException>(() => new EventTracer(system: ""));
+        Assert.Throws<ArgumentNullException>(() => new EventTracer(null!));
+        Assert.Throws<ArgumentException>(() => new EventTracer(MessagingTracer.Default, system: ""));
         Assert.Throws<ArgumentNullException>(() => _events.Write(null!));
         Assert.Throws<ArgumentException>(() => _events.StartHandling(new Dictionary<string, string>(), ""));
     }

@@ -42,16 +42,16 @@ public sealed class RabbitMqFaultDriver(RabbitMqBroker broker) : IFaultDriver
 
                 return Task.CompletedTask;
             };
-            await consuming.BasicConsumeTracedAsync(queue, autoAck: false, async (delivery, ct) =>
+            await consuming.BasicConsumeTracedAsync(fault.Tracer, queue, autoAck: false, async (delivery, ct) =>
             {
                 await consuming.BasicAckAsync(delivery.DeliveryTag, multiple: false, ct);
                 run.Handle(delivery.BasicProperties.MessageId!, delivery.Body.ToArray(), poisonId);
-            }, fault.Tracer, options, cancel.Token);
+            }, options, cancel.Token);
 
             foreach (TestMessage message in messages)
             {
                 var properties = new BasicProperties { MessageId = message.Id, Headers = new Dictionary<string, object?>() };
-                await publisher.BasicPublishTracedAsync(string.Empty, queue, mandatory: true, properties, message.Payload, fault.Tracer, options, cancel.Token);
+                await publisher.BasicPublishTracedAsync(fault.Tracer, string.Empty, queue, mandatory: true, properties, message.Payload, options, cancel.Token);
             }
 
             await Wait.UntilAsync(() => run.Received.Count == messages.Count && run.ApplicationFaultsSurfaced > 0, FaultToleranceTests.RunTimeout, $"{messages.Count} messages on {queue}");

@@ -26,7 +26,7 @@ public sealed class RedisFaultDriver(RedisBroker broker) : IFaultDriver
         var appends = new List<Task<RedisValue>>(messages.Count);
         foreach (TestMessage message in messages)
         {
-            appends.Add(database.StreamAddTracedAsync(stream, [new NameValueEntry("id", message.Id), new NameValueEntry("body", message.Payload)], tracer: fault.Tracer, options: options));
+            appends.Add(database.StreamAddTracedAsync(fault.Tracer, stream, [new NameValueEntry("id", message.Id), new NameValueEntry("body", message.Payload)], options: options));
         }
 
         await Task.WhenAll(appends);
@@ -34,11 +34,11 @@ public sealed class RedisFaultDriver(RedisBroker broker) : IFaultDriver
         var run = new FaultRun();
         var consumer = new TracedStreamConsumer(
             database,
+            fault.Tracer,
             stream,
             "faults",
             "c1",
             new TracedStreamConsumerOptions { GroupStartId = "0", Count = ReadCount, MaxWait = System.TimeSpan.FromMilliseconds(200) },
-            fault.Tracer,
             options);
         var deadline = Stopwatch.StartNew();
         while (run.Received.Count < messages.Count && deadline.Elapsed < FaultToleranceTests.RunTimeout)

@@ -35,7 +35,7 @@ public sealed class EventMetadataHostileTests(ITestOutputHelper output)
         byte[] storedPayload = (byte[])payload.Clone();
         using var collector = new SpanCollector();
         using var diagnostics = new DiagnosticsRecorder();
-        var tracer = new EventTracer();
+        var tracer = new EventTracer(MessagingTracer.Default);
         int calls = 0;
         byte[]? handled = null;
         IReadOnlyDictionary<string, string> baggage = new Dictionary<string, string>();

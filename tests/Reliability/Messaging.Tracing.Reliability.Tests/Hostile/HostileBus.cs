@@ -36,6 +36,7 @@ public abstract class HostileBus : IAsyncLifetime
         services.AddSingleton(Probe);
         services.AddMassTransit(x =>
         {
+            x.AddMessagingTracing();
             x.AddConsumer<HostileOrderConsumer>().Endpoint(e =>
             {
                 e.Name = Endpoint;

@@ -55,7 +55,7 @@ public sealed class KafkaHostileTests(KafkaCluster cluster, ITestOutputHelper ou
         consumerConfig.EnableAutoCommit = false;
         consumerConfig.FetchMaxBytes = MessageMaxBytes;
         consumerConfig.MaxPartitionFetchBytes = MessageMaxBytes;
-        using TracedConsumer<Ignore, byte[]> consumer = new TracedConsumerBuilder<Ignore, byte[]>(consumerConfig).Build();
+        using TracedConsumer<Ignore, byte[]> consumer = new TracedConsumerBuilder<Ignore, byte[]>(consumerConfig, MessagingTracer.Default).Build();
         consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
         int calls = 0;
         byte[]? received = null;

@@ -97,7 +97,7 @@ public sealed class RabbitMqHostileTests(RabbitMqBroker broker, ITestOutputHelpe
             int calls = 0;
             var handled = new TaskCompletionSource<(byte[] Body, IReadOnlyDictionary<string, string> Baggage, Activity? Current, IDictionary<string, object?> Headers)>(TaskCreationOptions.RunContinuationsAsynchronously);
             var stopwatch = Stopwatch.StartNew();
-            string tag = await consumerChannel.BasicConsumeTracedAsync(queue, autoAck: false, async (delivery, _) =>
+            string tag = await consumerChannel.BasicConsumeTracedAsync(MessagingTracer.Default, queue, autoAck: false, async (delivery, _) =>
             {
                 Interlocked.Increment(ref calls);
                 var seen = (delivery.Body.ToArray(), Baggage.Current.GetBaggage(), Activity.Current, delivery.BasicProperties.Headers!);

@@ -43,6 +43,7 @@ public sealed class RedisHostileTests(RedisBroker broker, ITestOutputHelper outp
         using var diagnostics = new DiagnosticsRecorder();
         var consumer = new TracedStreamConsumer(
             broker.Database,
+            MessagingTracer.Default,
             stream,
             group,
             "hostile-1",
@@ -83,7 +84,7 @@ public sealed class RedisHostileTests(RedisBroker broker, ITestOutputHelper outp
         HostileAssert.Diagnostics(hostile, diagnostics);
         Assert.Null(Activity.Current);
 
-        ExtractionCost cost = ExtractionCost.Measure(() => message.ExtractTraceContext());
+        ExtractionCost cost = ExtractionCost.Measure(() => message.ExtractTraceContext(MessagingTracer.Default));
         output.WriteLine(FormattableString.Invariant($"REPORT hostile transport=redis case={name} bytes={hostile.Size} outcome={hostile.Outcome} delivered=1 handled={calls} e2e_ms={elapsed:0.0} {cost}"));
         Assert.InRange(cost.Microseconds, 0, ExtractionCost.TimeLimit.TotalMicroseconds);
         Assert.InRange(cost.AllocatedBytes, 0, ExtractionCost.AllocationLimit);

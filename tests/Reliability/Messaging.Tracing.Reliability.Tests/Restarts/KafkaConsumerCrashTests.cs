@@ -63,7 +63,7 @@ public sealed class KafkaConsumerCrashTests(ITestOutputHelper output, KafkaClust
         var stopwatch = Stopwatch.StartNew();
 
         // The producer streams the whole time; the crash happens while messages keep arriving.
-        using TracedProducer<string, string> producer = new TracedProducerBuilder<string, string>(cluster.CreateProducerConfig()).Build();
+        using TracedProducer<string, string> producer = new TracedProducerBuilder<string, string>(cluster.CreateProducerConfig(), MessagingTracer.Default).Build();
         Task producing = Task.Run(async () =>
         {
             for (int start = 0; start < count; start += InFlight)
@@ -185,6 +185,6 @@ public sealed class KafkaConsumerCrashTests(ITestOutputHelper output, KafkaClust
         ConsumerConfig config = cluster.CreateConsumerConfig(group);
         config.EnableAutoCommit = false;
         config.EnableAutoOffsetStore = false;
-        return new TracedConsumerBuilder<string, string>(config).Build();
+        return new TracedConsumerBuilder<string, string>(config, MessagingTracer.Default).Build();
     }
 }

@@ -49,6 +49,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output, RedisServer serv
         const string stream = "orders";
         var consumer = new TracedStreamConsumer(
             consuming.GetDatabase(),
+            tracer,
             stream,
             "billing",
             "billing-1",
@@ -59,8 +60,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output, RedisServer serv
                 MaxWait = TimeSpan.FromMilliseconds(200),
                 ClaimMinIdleTime = ClaimMinIdleTime,
                 ClaimInterval = TimeSpan.FromSeconds(1),
-            },
-            tracer);
+            });
         await consumer.EnsureGroupAsync();
 
         var handled = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
@@ -119,7 +119,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output, RedisServer serv
                 Assert.True(stopwatch.Elapsed < timeout, $"append {id} kept failing");
                 try
                 {
-                    await database.StreamAddTracedAsync(stream, values, tracer: tracer);
+                    await database.StreamAddTracedAsync(tracer, stream, values);
                     if (i >= killAt)
                     {
                         firstAppendAfterKill ??= stopwatch.Elapsed;

@@ -19,7 +19,7 @@ public sealed class AmbientCheckingConsumer : TracedAsyncEventingBasicConsumer
     /// <param name="queue">The queue.</param>
     /// <param name="run">The soak run that counts a dirty context.</param>
     public AmbientCheckingConsumer(IChannel channel, string queue, SoakRun run)
-        : base(channel, queue)
+        : base(channel, MessagingTracer.Default, queue)
     {
         _run = run;
     }

@@ -27,8 +27,8 @@ public sealed class KafkaSoakTests(KafkaCluster cluster, ITestOutputHelper outpu
         string topic = cluster.UniqueTopic("soak");
         int partitions = await cluster.CreateTopicAsync(topic);
         using var run = new SoakRun("kafka", SoakSettings.Messages);
-        using TracedProducer<Null, string> producer = new TracedProducerBuilder<Null, string>(cluster.CreateProducerConfig()).Build();
-        using TracedConsumer<Null, string> consumer = new TracedConsumerBuilder<Null, string>(cluster.CreateConsumerConfig()).Build();
+        using TracedProducer<Null, string> producer = new TracedProducerBuilder<Null, string>(cluster.CreateProducerConfig(), MessagingTracer.Default).Build();
+        using TracedConsumer<Null, string> consumer = new TracedConsumerBuilder<Null, string>(cluster.CreateConsumerConfig(), MessagingTracer.Default).Build();
         consumer.Subscribe(topic);
 
         using var stopping = new CancellationTokenSource();

@@ -44,7 +44,7 @@ public sealed class RabbitMqSoakTests(RabbitMqBroker broker, ITestOutputHelper o
 
         var properties = new BasicProperties { ContentType = "text/plain" };
         SoakReport report = await run.RunAsync(
-            (_, payload) => publisher.BasicPublishTracedAsync(string.Empty, queue, mandatory: true, properties, Encoding.ASCII.GetBytes(payload)).AsTask(),
+            (_, payload) => publisher.BasicPublishTracedAsync(MessagingTracer.Default, string.Empty, queue, mandatory: true, properties, Encoding.ASCII.GetBytes(payload)).AsTask(),
             ProducerConcurrency);
         await consuming.BasicCancelAsync(consumerTag);
 

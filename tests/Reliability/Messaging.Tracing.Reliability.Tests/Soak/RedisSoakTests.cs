@@ -41,7 +41,7 @@ public sealed class RedisSoakTests(RedisBroker broker, ITestOutputHelper output)
         var consumers = new TracedStreamConsumer[Consumers];
         for (int i = 0; i < Consumers; i++)
         {
-            consumers[i] = new TracedStreamConsumer(database, stream, "soak", $"consumer-{i}", ReadSettings);
+            consumers[i] = new TracedStreamConsumer(database, MessagingTracer.Default, stream, "soak", $"consumer-{i}", ReadSettings);
         }
 
         await consumers[0].EnsureGroupAsync();
@@ -55,7 +55,7 @@ public sealed class RedisSoakTests(RedisBroker broker, ITestOutputHelper output)
         SoakReport report;
         try
         {
-            report = await run.RunAsync((_, payload) => database.StreamAddTracedAsync(stream, [new NameValueEntry(PayloadField, payload)]), ProducerConcurrency);
+            report = await run.RunAsync((_, payload) => database.StreamAddTracedAsync(MessagingTracer.Default, stream, [new NameValueEntry(PayloadField, payload)]), ProducerConcurrency);
         }
         finally
         {

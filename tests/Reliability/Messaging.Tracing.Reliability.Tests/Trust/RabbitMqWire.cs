@@ -55,7 +55,7 @@ public sealed class RabbitMqWire : Wire
     }
 
     public override async Task SendAsync(MessagingTracer tracer) =>
-        await _publisher.BasicPublishTracedAsync(_exchange, string.Empty, "{}"u8.ToArray(), tracer);
+        await _publisher.BasicPublishTracedAsync(tracer, _exchange, string.Empty, "{}"u8.ToArray());
 
     public override async Task SendRawAsync(IReadOnlyList<KeyValuePair<string, byte[]>> headers)
     {
@@ -68,6 +68,7 @@ public sealed class RabbitMqWire : Wire
         IChannel channel = _consumers[subscriber];
         var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string tag = await channel.BasicConsumeTracedAsync(
+            tracer,
             _queues[subscriber],
             autoAck: true,
             async (delivery, _) =>
@@ -82,7 +83,6 @@ public sealed class RabbitMqWire : Wire
                     handled.TrySetException(ex);
                 }
             },
-            tracer,
             new RabbitMqTracingOptions { TrustIncomingContext = trusted });
         try
         {

@@ -26,7 +26,7 @@ public sealed class RedisWire : Wire
     public static RedisWire Create(RedisBroker broker) => new(broker);
 
     public override async Task SendAsync(MessagingTracer tracer) =>
-        await _broker.Database.StreamAddTracedAsync(_stream, [new NameValueEntry("order", "1")], tracer: tracer);
+        await _broker.Database.StreamAddTracedAsync(tracer, _stream, [new NameValueEntry("order", "1")]);
 
     public override async Task SendRawAsync(IReadOnlyList<KeyValuePair<string, byte[]>> headers) =>
         await _broker.Database.StreamAddAsync(_stream, [new NameValueEntry("order", "1"), .. headers.Select(h => new NameValueEntry(h.Key, h.Value))]);
@@ -34,7 +34,7 @@ public sealed class RedisWire : Wire
     public override async Task ProcessOneAsync(MessagingTracer tracer, bool? trusted, int subscriber, Func<IReadOnlyList<KeyValuePair<string, byte[]>>, Task> handler)
     {
         var settings = new TracedStreamConsumerOptions { GroupStartId = "0", MaxWait = TimeSpan.FromMilliseconds(100), PollInterval = TimeSpan.FromMilliseconds(20) };
-        var consumer = new TracedStreamConsumer(_broker.Database, _stream, $"{_groupPrefix}-{subscriber}", "consumer", settings, tracer, new RedisTracingOptions { TrustIncomingContext = trusted });
+        var consumer = new TracedStreamConsumer(_broker.Database, tracer, _stream, $"{_groupPrefix}-{subscriber}", "consumer", settings, new RedisTracingOptions { TrustIncomingContext = trusted });
         await Wait.UntilAsync(
             async () => (await consumer.ReadAndProcessAsync((message, _) => handler(Raw(message)))).Count > 0,
             Timeout,
