@@ -24,7 +24,7 @@
 #   readme-blocks  every C# block of README.md compiles as written, each as a fresh application's Program.cs
 #
 # Called by eng/test.sh (pass "consumers"); needs what it needs (eng/brokers.sh: RabbitMQ at RABBITMQ_URI, Redis at
-# REDIS_CONNECTION). The applications are built outside the repository, so none of its build settings apply to them, and
+# REDIS_CONNECTION). The applications are built outside the repository, so none of its build settings apply to them; they
 # leave nothing on the brokers. Writes one line per check ("passed NAME" or "failed NAME: why") to RESULTS/checks.txt,
 # which eng/test.sh counts. Usage: eng/consumer-check.sh [--results DIR]
 set -euo pipefail
@@ -150,6 +150,7 @@ step() { # check name, command...
   if ! "$@" >>"$work/$name.log" 2>&1; then
     local errors
     errors="$(grep -E ': error [A-Z]+[0-9]+' "$work/$name.log" | sed -e 's/ \[[^]]*\]$//' -e "s#$repo/##" | sort -u | head -n 40)"
+    [[ -n "$errors" ]] || errors="$(sed -n 's/^FAILED: //p' "$work/$name.log" | tail -n 1)"   # an application's reason
     fail "$name" "'$*' failed: ${errors:-$(tail -n 15 "$work/$name.log")}"
     return 1
   fi
@@ -212,7 +213,8 @@ rabbitmq_app() {
 }
 check rabbitmq rabbitmq_app
 
-# 5. MassTransit over RabbitMQ, on the newest 8.x (named: MassTransit 9 is commercial, and the newest otherwise).
+# 5. MassTransit over RabbitMQ, its version named as the README says: without one, `dotnet add package` takes 9.x, which is
+#    commercial.
 masstransit_app() {
   local name=masstransit
   new_app "$name" &&

@@ -68,7 +68,7 @@ using (Activity? request = appSource.StartActivity("POST /orders"))
     Baggage.SetBaggage("tenant", "t1");
     await bus.Publish(new OrderPlaced("order-1"));
 }
-Baggage.ClearBaggage();
+Baggage.ClearBaggage();   // what the consumer sees from here on came over the wire
 
 // The raw wire: basic.get from the plain queue (RabbitMQ.Client hands an AMQP string header over as bytes).
 BasicGetResult? raw = await channel.BasicGetAsync(wire, autoAck: true);
