@@ -271,7 +271,6 @@ for index, (first, _, body) in enumerate(blocks, start=1):
     open(os.path.join(folder, project, "Program.cs"), "w", encoding="utf-8").write(f'#line {first} "{readme}"\n' + "\n".join(body) + "\n")
     projects.append(os.path.join(project, project + ".csproj"))
 open(os.path.join(folder, "projects.txt"), "w").write("\n".join(projects) + "\n")
-print(f"{len(blocks)} C# blocks")
 PY
     dotnet new sln --format sln --name Readme >/dev/null &&
     xargs dotnet sln Readme.sln add <projects.txt >/dev/null &&
