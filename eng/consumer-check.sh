@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
 # The packages as users get them: packs the shipped projects, checks each package's declared dependencies (the floors of
 # Directory.Packages.props, nothing pinned transitively), then builds fresh applications the way a user does —
-# `dotnet new console`, `dotnet add package` — on the client versions users run, and runs them against the test brokers:
+# `dotnet new console`, `dotnet add package` — on the client versions users run, and runs them against the test brokers.
+# Each application follows the README's "register once" path: `services.AddMessagingTracing(...)` with a baggage deny list
+# (user.email) and an enrichment callback, OpenTelemetry.Extensions.Hosting's `AddOpenTelemetry().WithTracing(t =>
+# t.AddMessagingTracing())` with the in-memory exporter, and the transport registered the README's way. It produces one
+# message in a span with the baggage user.email and tenant, reads the raw wire with the plain client (the baggage carries
+# tenant, never user.email), consumes it traced (the handler in the producer's trace, tenant in its baggage, the exported
+# process span enriched), prints one line of findings and exits non-zero with the reason when a check fails:
 #
 #   package-dependencies  each package declares exactly the floors (nothing pinned transitively), for net10.0 only
 #   package-metadata      each package has its README, the license expression, a symbols package, its own tags
-#   redis-3.4.35   tests/Consumers/RedisStreamsApp on StackExchange.Redis 3.4.35: a traced stream round trip
+#   redis-3.4.35   tests/Consumers/RedisStreamsApp on StackExchange.Redis 3.4.35: the registered tracer passed to the stream
+#                  append and the consumer-group reader; the raw entry read with XRANGE
 #   redis-2.13.23  the same application on StackExchange.Redis 2.13.23
-#   kafka          tests/Consumers/KafkaApp on Confluent.Kafka 2.16.0: a traced produce/consume on librdkafka's mock cluster, then
+#   kafka          tests/Consumers/KafkaApp on Confluent.Kafka 2.16.0, on librdkafka's mock cluster: AddTracedKafkaProducer
+#                  and AddTracedKafkaConsumer; the raw headers read by a plain consumer of another group. Then
 #                  `dotnet publish -r win-x64` must carry the official librdkafka.dll
+#   rabbitmq       tests/Consumers/RabbitMqApp on RabbitMQ.Client 7.2.2: the registered tracer passed to the traced publish
+#                  and consume; a fanout exchange's second queue read raw with basic.get
+#   masstransit    tests/Consumers/MassTransitApp on MassTransit.RabbitMQ 8.5.12: x.AddMessagingTracing and
+#                  cfg.UseMessagingTracing(context) over RabbitMQ; a plain queue bound to the message's exchange read raw
 #   readme-blocks  every C# block of README.md compiles as written, each as a fresh application's Program.cs
 #
-# Called by eng/test.sh (pass "consumers"); needs what it needs (eng/brokers.sh). The applications are built outside the
-# repository, so none of its build settings apply to them. Writes one line per check ("passed NAME" or "failed NAME: why")
-# to RESULTS/checks.txt, which eng/test.sh counts. Usage: eng/consumer-check.sh [--results DIR]
+# Called by eng/test.sh (pass "consumers"); needs what it needs (eng/brokers.sh: RabbitMQ at RABBITMQ_URI, Redis at
+# REDIS_CONNECTION). The applications are built outside the repository, so none of its build settings apply to them; they
+# leave nothing on the brokers. Writes one line per check ("passed NAME" or "failed NAME: why") to RESULTS/checks.txt,
+# which eng/test.sh counts. Usage: eng/consumer-check.sh [--results DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
@@ -27,6 +40,7 @@ checks="$results/checks.txt"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 export REDIS_CONNECTION="${REDIS_CONNECTION:-localhost:6379}"
+export RABBITMQ_URI="${RABBITMQ_URI:-amqp://guest:guest@localhost:5672/}"
 
 # A version of its own per run: the NuGet cache keeps a package by id and version, so a reused version would give the
 # applications a stale copy. Removed from the cache again at the end.
@@ -136,6 +150,7 @@ step() { # check name, command...
   if ! "$@" >>"$work/$name.log" 2>&1; then
     local errors
     errors="$(grep -E ': error [A-Z]+[0-9]+' "$work/$name.log" | sed -e 's/ \[[^]]*\]$//' -e "s#$repo/##" | sort -u | head -n 40)"
+    [[ -n "$errors" ]] || errors="$(sed -n 's/^FAILED: //p' "$work/$name.log" | tail -n 1)"   # an application's reason
     fail "$name" "'$*' failed: ${errors:-$(tail -n 15 "$work/$name.log")}"
     return 1
   fi
@@ -152,41 +167,64 @@ check() { # check name, function, arguments...
   elif ! grep -q "^failed $name:" "$checks"; then
     fail "$name" "see the output above"
   fi
-  grep -h -E "^(StackExchange.Redis|Confluent.Kafka) " "$work/$name.log" 2>/dev/null || true
+  grep -h -E "^(StackExchange.Redis|Confluent.Kafka|RabbitMQ.Client|MassTransit) " "$work/$name.log" 2>/dev/null || true
 }
 
-# 2. Redis Streams on both major versions of StackExchange.Redis: a traced stream round trip.
+# The rest of an application: the OpenTelemetry SDK as the README installs it, with the in-memory exporter to read the
+# spans back; tests/Consumers/APP/Program.cs; a build with warnings as errors; a run.
+build_and_run() { # check name, application folder under tests/Consumers
+  step "$1" dotnet add package OpenTelemetry.Extensions.Hosting --version 1.21.0 &&
+    step "$1" dotnet add package OpenTelemetry.Exporter.InMemory --version 1.21.0 &&
+    cp "$repo/tests/Consumers/$2/Program.cs" Program.cs &&
+    step "$1" dotnet build -c Release -warnaserror &&
+    step "$1" dotnet run -c Release --no-build
+}
+
+# 2. Redis Streams on both major versions of StackExchange.Redis.
 redis_app() { # StackExchange.Redis version
   local name="redis-$1"
   new_app "$name" &&
     step "$name" dotnet add package StackExchange.Redis --version "$1" &&
     step "$name" dotnet add package Messaging.Tracing.Redis --version "$version" &&
-    step "$name" dotnet add package OpenTelemetry --version 1.21.0 &&
-    step "$name" dotnet add package OpenTelemetry.Exporter.InMemory --version 1.21.0 &&
-    cp "$repo/tests/Consumers/RedisStreamsApp/Program.cs" Program.cs &&
-    step "$name" dotnet build -c Release -warnaserror &&
-    step "$name" dotnet run -c Release --no-build
+    build_and_run "$name" RedisStreamsApp
 }
 check redis-3.4.35 redis_app 3.4.35
 check redis-2.13.23 redis_app 2.13.23
 
-# 3. Kafka: a traced round trip on the mock cluster, and a Windows publish that carries the official native library.
+# 3. Kafka on the mock cluster, and a Windows publish that carries the official native library.
 kafka_app() {
   local name=kafka
   new_app "$name" &&
     step "$name" dotnet add package Confluent.Kafka --version 2.16.0 &&
     step "$name" dotnet add package Messaging.Tracing.Kafka --version "$version" &&
-    step "$name" dotnet add package OpenTelemetry --version 1.21.0 &&
-    step "$name" dotnet add package OpenTelemetry.Exporter.InMemory --version 1.21.0 &&
-    cp "$repo/tests/Consumers/KafkaApp/Program.cs" Program.cs &&
-    step "$name" dotnet build -c Release -warnaserror &&
-    step "$name" dotnet run -c Release --no-build &&
+    build_and_run "$name" KafkaApp &&
     step "$name" dotnet publish -c Release -r win-x64 --self-contained false -o "$work/kafka-win-x64" &&
     { [[ -s "$work/kafka-win-x64/librdkafka.dll" ]] || { fail "$name" "the win-x64 publish has no librdkafka.dll"; false; }; }
 }
 check kafka kafka_app
 
-# 4. Every C# block of README.md compiles as written: each one on its own as the Program.cs of a fresh console application
+# 4. RabbitMQ.Client 7.
+rabbitmq_app() {
+  local name=rabbitmq
+  new_app "$name" &&
+    step "$name" dotnet add package RabbitMQ.Client --version 7.2.2 &&
+    step "$name" dotnet add package Messaging.Tracing.RabbitMQ --version "$version" &&
+    build_and_run "$name" RabbitMqApp
+}
+check rabbitmq rabbitmq_app
+
+# 5. MassTransit over RabbitMQ, its version named as the README says: without one, `dotnet add package` takes 9.x, which is
+#    commercial.
+masstransit_app() {
+  local name=masstransit
+  new_app "$name" &&
+    step "$name" dotnet add package MassTransit.RabbitMQ --version 8.5.12 &&
+    step "$name" dotnet add package Messaging.Tracing.MassTransit --version "$version" &&
+    build_and_run "$name" MassTransitApp
+}
+check masstransit masstransit_app
+
+# 6. Every C# block of README.md compiles as written: each one on its own as the Program.cs of a fresh console application
 #    (net10.0, implicit usings and nullable on, warnings as errors) with the packed packages and the clients users run, all
 #    built in one solution. `#line` points compiler messages at README.md's own lines.
 readme_blocks() {
@@ -233,7 +271,6 @@ for index, (first, _, body) in enumerate(blocks, start=1):
     open(os.path.join(folder, project, "Program.cs"), "w", encoding="utf-8").write(f'#line {first} "{readme}"\n' + "\n".join(body) + "\n")
     projects.append(os.path.join(project, project + ".csproj"))
 open(os.path.join(folder, "projects.txt"), "w").write("\n".join(projects) + "\n")
-print(f"{len(blocks)} C# blocks")
 PY
     dotnet new sln --format sln --name Readme >/dev/null &&
     xargs dotnet sln Readme.sln add <projects.txt >/dev/null &&

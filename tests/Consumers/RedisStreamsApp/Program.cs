@@ -1,52 +1,88 @@
-// A fresh application on the packed Messaging.Tracing.Redis package, as a user builds it (eng/consumer-check.sh runs it on
-// StackExchange.Redis 3.x and 2.x): a traced stream round trip against REDIS_CONNECTION, exported through the OpenTelemetry
-// SDK. Exits 0 when the handler ran inside a process span of the producer's trace, with the baggage restored and the entry
-// acknowledged; prints why otherwise.
+// A fresh application on the packed Messaging.Tracing.Redis package, as the README tells a user to write it
+// (eng/consumer-check.sh builds and runs it on StackExchange.Redis 3.x and 2.x): register once — a baggage deny list and an
+// enrichment callback — then pass the registered tracer right after the database, against REDIS_CONNECTION. It reads the
+// raw entry with a plain XRANGE, then consumes with the traced consumer group reader. Prints one line of findings; exits 0
+// only when every check holds.
 using System.Diagnostics;
 using System.Reflection;
 using Messaging.Tracing;
 using Messaging.Tracing.Redis;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
 var exported = new List<Activity>();
-using TracerProvider tracing = Sdk.CreateTracerProviderBuilder()
-    .AddSource("consumer-app")
-    .AddMessagingTracing()
-    .AddInMemoryExporter(exported)
-    .Build();
+var services = new ServiceCollection();
+services.AddMessagingTracing(o =>
+{
+    o.OutboundBaggageFilter = BaggageKeyFilter.Deny("user.email");
+    o.EnrichProcessSpan = (span, message) =>
+    {
+        if (message is StreamMessage entry && entry.TryGetValue("order-id", out RedisValue orderId))
+        {
+            span.SetTag("app.order_id", (string?)orderId);
+        }
+    };
+});
+services.AddOpenTelemetry().WithTracing(t => t.AddSource("consumer-app").AddMessagingTracing().AddInMemoryExporter(exported));
+services.AddSingleton<IConnectionMultiplexer>(
+    await ConnectionMultiplexer.ConnectAsync(Environment.GetEnvironmentVariable("REDIS_CONNECTION") ?? "localhost:6379"));
+await using ServiceProvider provider = services.BuildServiceProvider();
+TracerProvider tracing = provider.GetRequiredService<TracerProvider>();   // without a host, resolving it starts it
 using var appSource = new ActivitySource("consumer-app");
 
-string connection = Environment.GetEnvironmentVariable("REDIS_CONNECTION") ?? "localhost:6379";
-await using ConnectionMultiplexer redis = await ConnectionMultiplexer.ConnectAsync(connection);
-IDatabase db = redis.GetDatabase();
-string stream = $"consumer-app-{Guid.NewGuid():N}";
+MessagingTracer tracer = provider.GetRequiredService<MessagingTracer>();   // what a class gets injected
+IDatabase db = provider.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+string stream = $"orders-{Guid.NewGuid():N}";
 
-string producerTraceId;
-RedisValue id;
+// Append inside an application span, with two baggage members current.
+string producerTrace;
 using (Activity? request = appSource.StartActivity("POST /orders"))
 {
+    producerTrace = request!.TraceId.ToHexString();
+    Baggage.SetBaggage("user.email", "alice@example.com");
     Baggage.SetBaggage("tenant", "t1");
-    producerTraceId = request!.TraceId.ToHexString();
-    id = await db.StreamAddTracedAsync(MessagingTracer.Default, stream, [new NameValueEntry("order-id", "42")]);
+    await db.StreamAddTracedAsync(tracer, stream, [new NameValueEntry("order-id", "order-1")]);
 }
+Baggage.ClearBaggage();   // what the consumer sees from here on came over the wire
 
-var consumer = new TracedStreamConsumer(db, MessagingTracer.Default, stream, group: "billing", consumer: "app-1",
+// The raw wire: the entry's fields as Redis stores them.
+StreamEntry[] raw = await db.StreamRangeAsync(stream);
+string? wireBaggage = raw.Length == 1 ? (string?)raw[0]["baggage"] : null;
+
+// The traced consumer group reader: the handler runs inside the process span; the entry is acknowledged after it.
+var consumer = new TracedStreamConsumer(db, tracer, stream, group: "billing", consumer: "app-1",
     new TracedStreamConsumerOptions { GroupStartId = "0", MaxWait = TimeSpan.FromSeconds(10) });
-string? handlerTraceId = null;
-string? handlerTenant = null;
-IReadOnlyList<StreamMessage> handled = await consumer.ReadAndProcessAsync((entry, ct) =>
+string? handlerTrace = null, handlerTenant = null, handlerEmail = null;
+await consumer.ReadAndProcessAsync((entry, ct) =>
 {
-    handlerTraceId = Activity.Current?.TraceId.ToHexString();
+    handlerTrace = Activity.Current?.TraceId.ToHexString();
     handlerTenant = Baggage.GetBaggage("tenant");
+    handlerEmail = Baggage.GetBaggage("user.email");
     return Task.CompletedTask;
 });
-
-StreamPendingInfo pending = await db.StreamPendingAsync(stream, "billing");
+long pending = (await db.StreamPendingAsync(stream, "billing")).PendingMessageCount;
 await db.KeyDeleteAsync(stream);
+
 tracing.ForceFlush();
-bool processSpanExported = exported.Any(a => a.Kind == ActivityKind.Consumer && a.DisplayName == $"process {stream}" && a.TraceId.ToHexString() == producerTraceId);
-string version = typeof(IDatabase).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
-Console.WriteLine($"StackExchange.Redis {version}: entry {id}, handled {handled.Count}, producer trace {producerTraceId}, handler trace {handlerTraceId}, tenant {handlerTenant}, pending after {pending.PendingMessageCount}, process span exported: {processSpanExported}");
-return handled.Count == 1 && handlerTraceId == producerTraceId && handlerTenant == "t1" && pending.PendingMessageCount == 0 && processSpanExported ? 0 : 1;
+Activity? process = exported.FirstOrDefault(a => a.DisplayName == $"process {stream}");
+string? enrichment = process?.GetTagItem("app.order_id") as string;
+string version = typeof(IDatabase).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "?";
+Console.WriteLine($"StackExchange.Redis {version}: wire baggage \"{wireBaggage}\"; handler in the producer's trace: " +
+    $"{handlerTrace == producerTrace}, baggage tenant={handlerTenant} user.email={handlerEmail}, pending after {pending}; " +
+    $"exported \"{process?.DisplayName}\" app.order_id={enrichment}");
+string[] failures = new (bool Holds, string Failure)[]
+{
+    (wireBaggage?.Split(',').Contains("tenant=t1") == true, "tenant=t1 is not in the wire's baggage"),
+    (wireBaggage?.Contains("user.email") != true, "the denied user.email reached the wire"),
+    (handlerTrace == producerTrace, $"the handler ran in trace {handlerTrace ?? "(none: it did not run)"}, not the producer's {producerTrace}"),
+    (handlerTenant == "t1" && handlerEmail is null, "the handler's baggage is not tenant=t1 without user.email"),
+    (pending == 0, "the entry was not acknowledged"),
+    (enrichment == "order-1", "no exported process span with the enrichment tag app.order_id=order-1"),
+}.Where(c => !c.Holds).Select(c => c.Failure).ToArray();
+if (failures.Length > 0)
+{
+    Console.WriteLine($"FAILED: {string.Join("; ", failures)}");
+}
+return failures.Length == 0 ? 0 : 1;
