@@ -34,7 +34,7 @@ public sealed class MessagingTracingEventSource : EventSource
     /// </summary>
     /// <param name="header">The header name.</param>
     /// <param name="length">The value's length in bytes or characters.</param>
-    [Event(MalformedHeaderEventId, Level = EventLevel.Warning, Message = "Ignored malformed '{0}' header ({1} long), or the members of it that are; the message continues without them.")]
+    [Event(MalformedHeaderEventId, Level = EventLevel.Warning, Message = "Ignored what is malformed in the '{0}' header ({1} long); the message continues without it.")]
     public void MalformedHeader(string header, int length)
     {
         if (IsEnabled(EventLevel.Warning, EventKeywords.All))

@@ -125,8 +125,8 @@ public static class TraceParentCodec
     private static void Write<T>(in ActivityContext context, Span<T> destination)
         where T : unmanaged, IBinaryInteger<T>
     {
-        // ActivityTraceId and ActivitySpanId hold their lower-case hex form already (the form "version-format" asks for): copy it,
-        // rather than decoding it to bytes and encoding it again.
+        // ActivityTraceId and ActivitySpanId hold their lower-case hex form already (the form "version-format" asks for):
+        // copy it, rather than decoding it to bytes and encoding it again.
         T zero = T.CreateTruncating('0');
         T dash = T.CreateTruncating('-');
         destination[0] = zero;
