@@ -97,15 +97,22 @@ public static class CloserLook
         }
     }
 
+    // The two trace flags of W3C Trace Context Level 2: sampled (01) and random trace id (02, ActivityTraceFlags.RandomTraceId
+    // from System.Diagnostics.DiagnosticSource 11).
+    private static string Flags(ActivityTraceFlags flags) =>
+        ((flags & ActivityTraceFlags.Recorded) != 0 ? "sampled" : "not sampled") + ((flags & (ActivityTraceFlags)0x02) != 0 ? ", random trace id" : string.Empty);
+
     // Where a stored value comes from: the span whose context it is, or a span attribute with the same value.
     private static string? Origin(string key, string value, RequestStory story)
     {
         if (key == "traceparent")
         {
-            Activity? span = story.Spans.FirstOrDefault(s => TraceParentCodec.Format(s.Context) == value);
+            Activity? span = TraceParentCodec.TryParse(value.AsSpan(), out ActivityContext stored)
+                ? story.Spans.FirstOrDefault(s => s.TraceId == stored.TraceId && s.SpanId == stored.SpanId)
+                : null;
             return span is null
                 ? null
-                : $"version 00 · trace id: request {story.Number}'s trace · span id: its span {span.DisplayName} · flags {(int)span.ActivityTraceFlags:x2}: {(span.Recorded ? "sampled" : "not sampled")}";
+                : $"version 00 · trace id: request {story.Number}'s trace · span id: its span {span.DisplayName} · flags {(int)stored.TraceFlags:x2}: {Flags(stored.TraceFlags)}";
         }
 
         foreach (Activity span in story.Spans)

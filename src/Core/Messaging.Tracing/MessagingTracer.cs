@@ -19,6 +19,9 @@ namespace Messaging.Tracing;
 /// </remarks>
 public sealed class MessagingTracer
 {
+    /// <summary>How many local ancestors <see cref="OutgoingContext"/> looks at, at most.</summary>
+    private const int MaxAncestors = 32;
+
     private readonly MessagingTracingOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="MessagingTracer"/> class.</summary>
@@ -64,10 +67,16 @@ public sealed class MessagingTracer
     /// <param name="producerSpan">The producer span, or <see langword="null"/>.</param>
     /// <param name="carrier">The message headers.</param>
     /// <param name="adapter">The adapter for the carrier.</param>
+    /// <remarks>
+    /// The trace flags sent are the span's, with the random trace id flag (<c>02</c>) added when a local ancestor of the
+    /// same trace has it: W3C Trace Context Level 2, "Random Trace ID Flag" — set on the way in, it "MUST also be set in all
+    /// outgoing traceparent headers which use the same trace-id" — and System.Diagnostics.DiagnosticSource 10 keeps it on a
+    /// span started from a remote parent but not on that span's local children. The sampled flag is sent as it is.
+    /// </remarks>
     public void Inject<TCarrier>(Activity? producerSpan, TCarrier carrier, ICarrierAdapter<TCarrier> adapter)
     {
         Activity? source = producerSpan ?? Activity.Current;
-        Propagator.Inject(carrier, adapter, source?.Context ?? default, Baggage.Current);
+        Propagator.Inject(carrier, adapter, source is null ? default : OutgoingContext(source), Baggage.Current);
     }
 
     /// <summary>Reads the producer's context and baggage from a carrier (never throws).</summary>
@@ -312,4 +321,31 @@ public sealed class MessagingTracer
     }
 
     private static bool IsValid(in ActivityContext context) => context.TraceId != default && context.SpanId != default;
+
+    /// <summary>
+    /// The context <see cref="Inject{TCarrier}"/> sends for <paramref name="span"/>: its own, with the random trace id flag
+    /// of its nearest local ancestors of the same trace (at most <see cref="MaxAncestors"/> looked at) when it lacks it.
+    /// </summary>
+    private static ActivityContext OutgoingContext(Activity span)
+    {
+        const ActivityTraceFlags random = (ActivityTraceFlags)TraceFlagBits.Random;
+        ActivityContext context = span.Context;
+        if ((context.TraceFlags & random) != 0)
+        {
+            return context;
+        }
+
+        Activity? ancestor = span.Parent;
+        for (int depth = 0; ancestor is not null && depth < MaxAncestors && ancestor.TraceId == context.TraceId; depth++)
+        {
+            if ((ancestor.ActivityTraceFlags & random) != 0)
+            {
+                return new ActivityContext(context.TraceId, context.SpanId, context.TraceFlags | random, context.TraceState, context.IsRemote);
+            }
+
+            ancestor = ancestor.Parent;
+        }
+
+        return context;
+    }
 }

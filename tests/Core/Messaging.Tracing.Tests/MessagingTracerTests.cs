@@ -17,7 +17,12 @@ public class MessagingTracerTests
     private static readonly MessagingOperation Send = new("kafka", MessagingOperationType.Send, "send", "orders");
     private static readonly MessagingOperation Process = new("kafka", MessagingOperationType.Process, "process", "orders");
 
+    private const ActivityTraceFlags Random = (ActivityTraceFlags)0x02;
+
     private readonly MessagingTracer _tracer = new(new MessagingTracingOptions());
+
+    /// <summary>Gets a value indicating whether this System.Diagnostics.DiagnosticSource (11 and later) names, and sets, the random trace id flag.</summary>
+    private static bool RuntimeMarksRandomTraceIds => Enum.IsDefined(Random);
 
     [Fact]
     public void Producer_span_has_the_convention_name_kind_and_attributes()
@@ -259,6 +264,90 @@ public class MessagingTracerTests
         ActivityContext sent = _tracer.Extract(onward, StringDictionaryCarrierAdapter.Instance).ActivityContext;
         Assert.Equal(unsampled.TraceId, sent.TraceId);
         Assert.Equal(ActivityTraceFlags.None, sent.TraceFlags);
+    }
+
+    // W3C Trace Context Level 2, "Random Trace ID Flag": set on the way in, it "MUST also be set in all outgoing traceparent
+    // headers which use the same trace-id"; unset on the way in, it must stay unset. DiagnosticSource 10 keeps it on the
+    // process span but not on the producer span started inside; DiagnosticSource 11 keeps it on both.
+    [Theory]
+    [InlineData("03")]
+    [InlineData("01")]
+    [InlineData("02")]
+    [InlineData("00")]
+    public void A_producer_started_in_the_handler_sends_the_flags_received_with_a_new_parent_id(string flags)
+    {
+        using var collector = new SpanCollector();
+        string traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var incoming = new Dictionary<string, string> { ["traceparent"] = $"00-{traceId}-b7ad6b7169203331-{flags}" };
+        var onward = new Dictionary<string, string>();
+        Activity? send;
+
+        using (ProcessScope scope = _tracer.StartProcess(_tracer.Extract(incoming, StringDictionaryCarrierAdapter.Instance), Process))
+        {
+            Assert.NotNull(scope.Activity);
+            send = _tracer.StartProducer(Send);
+            Assert.NotNull(send);
+            Assert.Same(scope.Activity, send!.Parent);
+            _tracer.Inject(send, onward, StringDictionaryCarrierAdapter.Instance);
+            send.Stop();
+        }
+
+        Assert.Equal($"00-{traceId}-{send.SpanId.ToHexString()}-{flags}", onward["traceparent"]);
+    }
+
+    [Fact]
+    public void Inject_carries_the_random_flag_of_a_local_ancestor_of_the_same_trace()
+    {
+        // What DiagnosticSource 10 does, built by hand so both client sets check it: the span started from the remote parent
+        // has 03, its local descendants only 01.
+        var traceId = ActivityTraceId.CreateRandom();
+        var headers = new Dictionary<string, string>();
+        using Activity received = new Activity("received").SetIdFormat(ActivityIdFormat.W3C)
+            .SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded | Random).Start();
+        using Activity handler = new Activity("handler").SetIdFormat(ActivityIdFormat.W3C).Start();
+        using Activity send = new Activity("send").SetIdFormat(ActivityIdFormat.W3C).Start();
+        handler.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        send.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+
+        _tracer.Inject(send, headers, StringDictionaryCarrierAdapter.Instance);
+        Assert.Equal($"00-{traceId.ToHexString()}-{send.SpanId.ToHexString()}-03", headers["traceparent"]);
+
+        // The span's own flags otherwise: the sampled flag is never forced.
+        received.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        send.ActivityTraceFlags = ActivityTraceFlags.None;
+        handler.ActivityTraceFlags = Random;
+        _tracer.Inject(send, headers, StringDictionaryCarrierAdapter.Instance);
+        Assert.EndsWith("-02", headers["traceparent"], StringComparison.Ordinal);
+
+        handler.ActivityTraceFlags = ActivityTraceFlags.None;
+        _tracer.Inject(send, headers, StringDictionaryCarrierAdapter.Instance);
+        Assert.EndsWith("-00", headers["traceparent"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0x03)]
+    [InlineData(0x02)]
+    public void A_NewTrace_consumer_does_not_take_the_producers_flags_into_its_new_trace(int producerFlags)
+    {
+        using var collector = new SpanCollector();
+        var producer = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), (ActivityTraceFlags)producerFlags, null, isRemote: true);
+        var onward = new Dictionary<string, string>();
+        Activity? root;
+
+        using (ProcessScope scope = _tracer.StartProcess(new PropagationContext(producer, default), Process, MessageRelationship.NewTrace))
+        {
+            root = scope.Activity;
+            using Activity? send = _tracer.StartProducer(Send);
+            _tracer.Inject(send, onward, StringDictionaryCarrierAdapter.Instance);
+        }
+
+        ActivityContext sent = _tracer.Extract(onward, StringDictionaryCarrierAdapter.Instance).ActivityContext;
+        Assert.NotEqual(producer.TraceId, sent.TraceId);
+        Assert.Equal(root!.TraceId, sent.TraceId);
+
+        // A new root is sampled here (parent-based, always on); the random flag is the runtime's own: DiagnosticSource 11
+        // sets it on the trace ids it makes, 10 does not (and then it is not taken from the producer).
+        Assert.Equal(ActivityTraceFlags.Recorded | (RuntimeMarksRandomTraceIds ? Random : ActivityTraceFlags.None), sent.TraceFlags);
     }
 
     [Fact]

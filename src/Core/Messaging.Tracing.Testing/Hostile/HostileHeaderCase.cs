@@ -24,7 +24,7 @@ public sealed class HostileHeaderCase
     /// <param name="headers">The headers, in order; names may repeat.</param>
     /// <param name="outcome">What a consumer must do.</param>
     /// <param name="malformedHeaders">The headers a consumer should report as malformed.</param>
-    /// <param name="parent">For the continuing outcomes, the context the trace continues from.</param>
+    /// <param name="parent">For the continuing outcomes, the context the trace continues from, with the flags a consumer keeps.</param>
     /// <param name="traceState">The trace state a consumer keeps, canonical; null when none.</param>
     /// <param name="baggage">The baggage a consumer restores; for <see cref="HostileHeaderOutcome.ContinueWithBoundedBaggage"/>,
     /// every member sent, in order, of which a consumer keeps a leading run.</param>
@@ -93,7 +93,10 @@ public sealed class HostileHeaderCase
     /// <summary>Gets the producer span id the process span relates to; null for <see cref="HostileHeaderOutcome.NewTrace"/>.</summary>
     public ActivitySpanId? ParentSpanId { get; }
 
-    /// <summary>Gets the trace flags the producer sent (only the sampled flag is defined).</summary>
+    /// <summary>
+    /// Gets the trace flags the producer sent, as a consumer keeps them: the sampled (<c>01</c>) and random trace id
+    /// (<c>02</c>) flags of W3C Trace Context Level 2; other bits are cleared.
+    /// </summary>
     public ActivityTraceFlags ParentFlags { get; }
 
     /// <summary>Gets the canonical trace state a consumer keeps; null when it keeps none.</summary>

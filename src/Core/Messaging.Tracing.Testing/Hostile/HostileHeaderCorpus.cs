@@ -33,7 +33,7 @@ public static class HostileHeaderCorpus
 
     /// <summary>
     /// Members of the long <c>tracestate</c> and <c>baggage</c> lists: far past the 32 <c>tracestate</c> members of W3C
-    /// Trace Context §3.3.1.1 and the 64 <c>baggage</c> members of W3C Baggage §3.3.1.
+    /// Trace Context ("tracestate Header Field Values") and the 64 <c>baggage</c> members of W3C Baggage §3.3.1.
     /// </summary>
     public const int ManyMembers = 10_000;
 
@@ -46,11 +46,23 @@ public static class HostileHeaderCorpus
     /// <summary>A valid <c>tracestate</c>, already canonical.</summary>
     public const string ValidTraceState = "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7";
 
+    // A valid tracestate of keys that only the Level 2 key grammar allows ('@' anywhere after the first character, a leading
+    // digit, no tenant/system split), already canonical.
+    private const string Level2KeysTraceState = "foo@=1,foo@@bar=2,foo@bar@baz=3,1abc=4,t@vvvvvvvvvvvvvvv=5,a@1b=6,k@@@@@@@@=7";
+
     private const string TraceParent = "traceparent";
     private const string TraceState = "tracestate";
     private const string Baggage = "baggage";
 
     private static readonly Lazy<IReadOnlyList<HostileHeaderCase>> Cases = new(Build);
+
+    /// <summary>The context of <see cref="ValidTraceParent"/> with the sampled and random trace id flags (<c>03</c>).</summary>
+    private static readonly ActivityContext RandomParent = new(
+        ActivityTraceId.CreateFromString("0af7651916cd43dd8448eb211c80319c"),
+        ActivitySpanId.CreateFromString("b7ad6b7169203331"),
+        ActivityTraceFlags.Recorded | (ActivityTraceFlags)0x02,
+        traceState: null,
+        isRemote: true);
 
     /// <summary>Gets the context <see cref="ValidTraceParent"/> names.</summary>
     public static ActivityContext ValidParent { get; } = new(
@@ -142,10 +154,11 @@ public static class HostileHeaderCorpus
         [
             Continuing(
                 "tracestate-10000-members",
-                "A valid traceparent with a tracestate of 10,000 members (at most 32 are allowed).",
+                "A valid traceparent with a tracestate of 10,000 members (at most 32 are allowed): the left-most 32 are kept.",
                 [Text(TraceParent, ValidTraceParent), Text(TraceState, string.Join(',', Enumerable.Range(0, ManyMembers).Select(i => $"k{i}=v")))],
-                HostileHeaderOutcome.ContinueWithoutTraceState,
-                malformed: [TraceState]),
+                HostileHeaderOutcome.Continue,
+                malformed: [TraceState],
+                traceState: string.Join(',', Enumerable.Range(0, 32).Select(i => $"k{i}=v"))),
             Continuing(
                 "baggage-10000-members",
                 "A valid traceparent with a baggage of 10,000 valid members: a leading run of whole members is kept.",
@@ -263,9 +276,30 @@ public static class HostileHeaderCorpus
                 malformed: [TraceParent]),
             Continuing(
                 "traceparent-unknown-flags",
-                "A traceparent with every flag bit set: the trace continues, only the sampled flag is kept.",
+                "A traceparent with every flag bit set: the trace continues with the sampled and random flags, the others cleared.",
                 [Text(TraceParent, ValidTraceParent[..^2] + "ff")],
-                HostileHeaderOutcome.Continue),
+                HostileHeaderOutcome.Continue,
+                parent: RandomParent),
+            Continuing(
+                "traceparent-flags-03",
+                "A traceparent with the sampled and random trace id flags (what .NET with DiagnosticSource 11 writes), and a tracestate: both kept.",
+                [Text(TraceParent, ValidTraceParent[..^2] + "03"), Text(TraceState, ValidTraceState)],
+                HostileHeaderOutcome.Continue,
+                traceState: ValidTraceState,
+                parent: RandomParent),
+            Continuing(
+                "tracestate-level-2-keys",
+                "A valid traceparent with a tracestate of @-heavy keys that only the Level 2 key grammar allows: kept whole.",
+                [Text(TraceParent, ValidTraceParent), Text(TraceState, Level2KeysTraceState)],
+                HostileHeaderOutcome.Continue,
+                traceState: Level2KeysTraceState),
+            Continuing(
+                "tracestate-mixed-members",
+                "A valid traceparent with a tracestate of valid, invalid and duplicated members: the valid first ones are kept, in order.",
+                [Text(TraceParent, ValidTraceParent), Text(TraceState, " a@=1, Bad@=2 ,a@=3,@b=4,,c@@d=5\t,c@@d=6,e=")],
+                HostileHeaderOutcome.Continue,
+                malformed: [TraceState],
+                traceState: "a@=1,c@@d=5"),
             Case(
                 "traceparent-duplicated-conflicting",
                 "Two traceparent headers naming different traces.",
@@ -274,10 +308,11 @@ public static class HostileHeaderCorpus
                 malformed: [TraceParent]),
             Continuing(
                 "tracestate-duplicated-conflicting",
-                "A valid traceparent with two tracestate headers giving the key congo different values.",
+                "A valid traceparent with two tracestate headers giving the key congo different values: the first, left-most one is kept.",
                 [Text(TraceParent, ValidTraceParent), Text(TraceState, "congo=first"), Text(TraceState, "congo=second")],
-                HostileHeaderOutcome.ContinueWithoutTraceState,
-                malformed: [TraceState]),
+                HostileHeaderOutcome.Continue,
+                malformed: [TraceState],
+                traceState: "congo=first"),
             Continuing(
                 "baggage-duplicated-conflicting",
                 "A valid traceparent with two baggage headers giving the key user different values: the last wins, as in OpenTelemetry's propagator.",
@@ -313,10 +348,11 @@ public static class HostileHeaderCorpus
                 malformed: [TraceParent]),
             Continuing(
                 "tracestate-truncated",
-                "A valid traceparent with a tracestate cut after a key's '='.",
+                "A valid traceparent with a tracestate cut after a key's '=': the whole first member is kept.",
                 [Text(TraceParent, ValidTraceParent), Text(TraceState, "congo=t61rcWkgMzE,rojo=")],
-                HostileHeaderOutcome.ContinueWithoutTraceState,
-                malformed: [TraceState]),
+                HostileHeaderOutcome.Continue,
+                malformed: [TraceState],
+                traceState: "congo=t61rcWkgMzE"),
             Continuing(
                 "baggage-truncated",
                 "A valid traceparent with a baggage cut inside its second member's key: the whole first member is kept.",
@@ -355,10 +391,11 @@ public static class HostileHeaderCorpus
                 baggage: [new("user", "alice"), new("region", "eu-west")]),
             Continuing(
                 "valid-traceparent-hostile-tracestate-and-baggage",
-                "A valid traceparent with a tracestate and a baggage made of broken members: the trace continues, both are dropped.",
+                "A valid traceparent with a tracestate and a baggage made of broken members: the trace continues with the one valid tracestate member, the baggage is dropped.",
                 [Text(TraceParent, ValidTraceParent), Text(TraceState, "congo=t61rcWkgMzE,=,rojo=\u0007,@@=x"), Text(Baggage, "=;;,%%%,=x,key with space=1")],
-                HostileHeaderOutcome.ContinueWithoutTraceStateOrBaggage,
-                malformed: [TraceState, Baggage]),
+                HostileHeaderOutcome.ContinueWithoutBaggage,
+                malformed: [TraceState, Baggage],
+                traceState: "congo=t61rcWkgMzE"),
             Continuing(
                 "baggage-percent-encoding-errors",
                 "A valid traceparent with baggage values of broken percent escapes (%ZZ, %4, a cut UTF-8 sequence, a lone %) and one good member.",
@@ -380,8 +417,9 @@ public static class HostileHeaderCorpus
         HostileHeaderOutcome outcome,
         string[]? malformed = null,
         string? traceState = null,
-        KeyValuePair<string, string>[]? baggage = null)
-        => new(name, description, headers, outcome, malformed, ValidParent, traceState, baggage);
+        KeyValuePair<string, string>[]? baggage = null,
+        ActivityContext? parent = null)
+        => new(name, description, headers, outcome, malformed, parent ?? ValidParent, traceState, baggage);
 
     private static HostileHeader Text(string name, string value) => HostileHeader.FromText(name, value);
 

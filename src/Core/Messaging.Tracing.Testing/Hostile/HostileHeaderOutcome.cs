@@ -9,7 +9,7 @@ public enum HostileHeaderOutcome
     /// <summary>The context is valid: the trace continues with the trace state and baggage the case names.</summary>
     Continue,
 
-    /// <summary>The trace continues; the <c>tracestate</c> is invalid or absent and is dropped whole.</summary>
+    /// <summary>The trace continues; the <c>tracestate</c> is absent, or no member of it is valid, so it is dropped whole.</summary>
     ContinueWithoutTraceState,
 
     /// <summary>The trace continues; no member of the <c>baggage</c> is valid, so no baggage is restored.</summary>

@@ -28,10 +28,13 @@ public sealed class MessagingTracingEventSource : EventSource
     /// <summary>Gets the single instance.</summary>
     public static MessagingTracingEventSource Log { get; } = new();
 
-    /// <summary>A header was present but invalid; the message continues with no context from it.</summary>
+    /// <summary>
+    /// A header was present but invalid, whole or in part: a <c>traceparent</c> is then ignored; of a <c>tracestate</c>
+    /// or <c>baggage</c> the members that can be kept are kept, and the others ignored.
+    /// </summary>
     /// <param name="header">The header name.</param>
     /// <param name="length">The value's length in bytes or characters.</param>
-    [Event(MalformedHeaderEventId, Level = EventLevel.Warning, Message = "Ignored malformed '{0}' header ({1} long); the message continues without it.")]
+    [Event(MalformedHeaderEventId, Level = EventLevel.Warning, Message = "Ignored what is malformed in the '{0}' header ({1} long); the message continues without it.")]
     public void MalformedHeader(string header, int length)
     {
         if (IsEnabled(EventLevel.Warning, EventKeywords.All))

@@ -109,7 +109,14 @@ public sealed class MessagePropagator
                 PropagationHeaderNames.TraceParent,
                 bytes ? CarrierValue.FromBytes(TraceParentCodec.FormatUtf8(context)) : CarrierValue.FromText(TraceParentCodec.Format(context)));
 
-            if (!string.IsNullOrEmpty(context.TraceState) && TraceStateCodec.TryNormalizeCached(context.TraceState, out string? traceState) && traceState is not null)
+            // The members of the span's trace state that can be kept, canonical; none left means no header.
+            string? traceState = null;
+            if (!string.IsNullOrEmpty(context.TraceState))
+            {
+                _ = TraceStateCodec.TryNormalizeCached(context.TraceState, out traceState);
+            }
+
+            if (traceState is not null)
             {
                 adapter.Replace(
                     carrier,
@@ -176,13 +183,13 @@ public sealed class MessagePropagator
             return context;
         }
 
-        bool valid = value.Bytes is { } bytes
+        bool complete = value.Bytes is { } bytes
             ? TraceStateCodec.TryNormalize(bytes, out string? traceState)
             : TraceStateCodec.TryNormalize(value.Text, out traceState);
-        if (!valid)
+        if (!complete)
         {
+            // Invalid members, duplicated keys or members past the 32nd were discarded; the others are kept.
             MessagingTracingEventSource.Log.MalformedHeader(PropagationHeaderNames.TraceState, Length(value));
-            return context;
         }
 
         return traceState is null

@@ -13,14 +13,16 @@ namespace Messaging.Tracing.Propagation;
 /// Parsing is exact to the specification: lower-case hex only, version <c>ff</c> invalid, exactly
 /// <see cref="Length"/> characters for version <c>00</c>, later versions accepted by their version-00
 /// prefix when it is followed by the end or by <c>-</c>, all-zero trace or parent ids invalid.
-/// Only the sampled flag is kept: unknown flag bits are cleared on output, as the specification asks.
+/// The sampled (<c>01</c>) and random trace id (<c>02</c>) flags are kept as received, on every version, and written as
+/// they are; every other flag bit is cleared on parse and on output (W3C Trace Context Level 2, "trace-flags": "Other
+/// Flags ... Vendors MUST set those to zero").
 /// </remarks>
 public static class TraceParentCodec
 {
     /// <summary>Length of a version-00 <c>traceparent</c> value: <c>00-{32 hex}-{16 hex}-{2 hex}</c>.</summary>
     public const int Length = 55;
 
-    // Field offsets of the version-00 layout (W3C Trace Context §3.2.2).
+    // Field offsets of the version-00 layout (W3C Trace Context, "version-format").
     private const int TraceIdOffset = 3;
     private const int TraceIdBytes = 16;
     private const int SpanIdOffset = 36;
@@ -114,7 +116,7 @@ public static class TraceParentCodec
         context = new ActivityContext(
             ActivityTraceId.CreateFromBytes(traceId),
             ActivitySpanId.CreateFromBytes(spanId),
-            (ActivityTraceFlags)(flags[0] & (byte)ActivityTraceFlags.Recorded),
+            (ActivityTraceFlags)(flags[0] & TraceFlagBits.Known),
             traceState: null,
             isRemote: true);
         return true;
@@ -123,8 +125,8 @@ public static class TraceParentCodec
     private static void Write<T>(in ActivityContext context, Span<T> destination)
         where T : unmanaged, IBinaryInteger<T>
     {
-        // ActivityTraceId and ActivitySpanId hold their lower-case hex form already (the form §3.2.2 asks for): copy it,
-        // rather than decoding it to bytes and encoding it again.
+        // ActivityTraceId and ActivitySpanId hold their lower-case hex form already (the form "version-format" asks for):
+        // copy it, rather than decoding it to bytes and encoding it again.
         T zero = T.CreateTruncating('0');
         T dash = T.CreateTruncating('-');
         destination[0] = zero;
@@ -135,7 +137,8 @@ public static class TraceParentCodec
         HexEncoding.CopyAscii(context.SpanId.ToHexString(), destination.Slice(SpanIdOffset, 2 * SpanIdBytes));
         destination[FlagsOffset - 1] = dash;
         destination[FlagsOffset] = zero;
-        destination[FlagsOffset + 1] = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? T.CreateTruncating('1') : zero;
+        // The known flags fit in the low hex digit: '0' to '3'.
+        destination[FlagsOffset + 1] = T.CreateTruncating('0' + ((int)context.TraceFlags & TraceFlagBits.Known));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -5,30 +5,36 @@ using System.Threading;
 namespace Messaging.Tracing.Propagation;
 
 /// <summary>
-/// Validates and normalizes the W3C <c>tracestate</c> value (https://www.w3.org/TR/trace-context/#tracestate-header).
+/// Validates and normalizes the W3C <c>tracestate</c> value (https://www.w3.org/TR/trace-context/#tracestate-header),
+/// keeping every member that can be kept.
 /// </summary>
 /// <remarks>
-/// A list with any invalid member, a duplicated key or more than <see cref="MaxMembers"/> members is
-/// invalid and dropped whole. A valid list is returned in canonical form: members joined by <c>,</c>,
-/// without optional white space or empty members. A list longer than <see cref="MaxLength"/> is
-/// truncated by whole members: members longer than <see cref="LargeMemberLength"/> go first, then
-/// members from the end (§3.3.1.5).
+/// <para>Keys follow the Level 2 grammar (W3C Trace Context, "Key"): <c>key = (lcalpha / DIGIT) 0*255 keychar</c>,
+/// <c>keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"</c> — no tenant/system split, so <c>foo@</c>,
+/// <c>foo@@bar</c> and <c>1abc</c> are keys. Values: <c>0*255(chr) nblk-chr</c> ("Value").</para>
+/// <para>What cannot be kept is discarded member by member, and the rest is kept in order: a member that fails the
+/// grammar (the processing model: "Invalid tracestate entries MAY also be discarded"); a member whose key an earlier
+/// member already has — the left-most, most recent one is kept ("Mutating the tracestate Field": vendors "MAY also
+/// discard duplicate keys"); every member after the first <see cref="MaxMembers"/> kept ones ("tracestate Header Field
+/// Values": the right-most members go). When nothing valid remains, there is no trace state.</para>
+/// <para>The result is canonical: members joined by <c>,</c>, without optional white space or empty members. A list
+/// longer than <see cref="MaxLength"/> is truncated by whole members: members longer than
+/// <see cref="LargeMemberLength"/> go first, then members from the end ("tracestate Limits"). Truncation is this
+/// library's limit, not a fault of the sender, and is not reported as a discard.</para>
 /// </remarks>
 public static class TraceStateCodec
 {
-    /// <summary>Most list members a <c>tracestate</c> may hold (W3C Trace Context §3.3.1.1).</summary>
+    /// <summary>Most list members a <c>tracestate</c> may hold (W3C Trace Context, "tracestate Header Field Values").</summary>
     public const int MaxMembers = 32;
 
-    /// <summary>Length this library propagates at most; the specification asks for at least 512 (§3.3.1.5).</summary>
+    /// <summary>Length this library propagates at most; the specification asks for at least 512 ("tracestate Limits").</summary>
     public const int MaxLength = 512;
 
-    /// <summary>Members longer than this are removed first when truncating (§3.3.1.5).</summary>
+    /// <summary>Members longer than this are removed first when truncating ("tracestate Limits").</summary>
     public const int LargeMemberLength = 128;
 
-    // Key and value grammar limits (§3.3.1.3.1, §3.3.1.3.2).
+    // Key and value grammar limits ("Key", "Value").
     private const int MaxKeyLength = 256;
-    private const int MaxTenantLength = 241;
-    private const int MaxSystemLength = 14;
     private const int MaxValueLength = 256;
 
     // The last value found canonical. A span's trace state is the very string instance of its parent's — the one this
@@ -39,10 +45,13 @@ public static class TraceStateCodec
     /// <summary>Validates and normalizes a <c>tracestate</c> value given as a string.</summary>
     /// <param name="value">The header value; <see langword="null"/> or white space means "no trace state".</param>
     /// <param name="traceState">
-    /// The canonical value (the same instance when <paramref name="value"/> is already canonical), or
-    /// <see langword="null"/> when there are no members or the value is invalid.
+    /// The members kept, canonical (the same instance when <paramref name="value"/> is already canonical), or
+    /// <see langword="null"/> when none is kept. Set whatever the result.
     /// </param>
-    /// <returns><see langword="false"/> when the value is invalid.</returns>
+    /// <returns>
+    /// <see langword="true"/> when every member was kept (truncation to <see cref="MaxLength"/> aside);
+    /// <see langword="false"/> when a member was discarded: invalid, a duplicated key, or past the 32nd.
+    /// </returns>
     public static bool TryNormalize(string? value, out string? traceState)
     {
         if (value is null)
@@ -66,25 +75,25 @@ public static class TraceStateCodec
             return true;
         }
 
-        bool valid = TryNormalizeCore(value.AsSpan(), value, out traceState);
-        if (valid && ReferenceEquals(traceState, value))
+        bool complete = TryNormalizeCore(value.AsSpan(), value, out traceState);
+        if (complete && ReferenceEquals(traceState, value))
         {
             Volatile.Write(ref _lastCanonical, value);
         }
 
-        return valid;
+        return complete;
     }
 
     /// <summary>Validates and normalizes a <c>tracestate</c> value given as characters.</summary>
     /// <param name="value">The header value.</param>
-    /// <param name="traceState">The canonical value, or <see langword="null"/> when empty or invalid.</param>
-    /// <returns><see langword="false"/> when the value is invalid.</returns>
+    /// <param name="traceState">The members kept, canonical, or <see langword="null"/> when none is kept.</param>
+    /// <returns><see langword="false"/> when a member was discarded (see <see cref="TryNormalize(string?, out string?)"/>).</returns>
     public static bool TryNormalize(ReadOnlySpan<char> value, out string? traceState) => TryNormalizeCore(value, null, out traceState);
 
     /// <summary>Validates and normalizes a <c>tracestate</c> value given as UTF-8 (ASCII) bytes.</summary>
     /// <param name="value">The header value.</param>
-    /// <param name="traceState">The canonical value, or <see langword="null"/> when empty or invalid.</param>
-    /// <returns><see langword="false"/> when the value is invalid.</returns>
+    /// <param name="traceState">The members kept, canonical, or <see langword="null"/> when none is kept.</param>
+    /// <returns><see langword="false"/> when a member was discarded (see <see cref="TryNormalize(string?, out string?)"/>).</returns>
     public static bool TryNormalize(ReadOnlySpan<byte> value, out string? traceState) => TryNormalizeCore(value, null, out traceState);
 
     private static bool TryNormalizeCore<T>(ReadOnlySpan<T> value, string? original, out string? traceState)
@@ -93,7 +102,9 @@ public static class TraceStateCodec
         traceState = null;
         Span<int> starts = stackalloc int[MaxMembers];
         Span<int> lengths = stackalloc int[MaxMembers];
+        Span<int> keyLengths = stackalloc int[MaxMembers];
         int count = 0;
+        bool complete = true;
         int position = 0;
         while (position <= value.Length)
         {
@@ -113,22 +124,24 @@ public static class TraceStateCodec
 
             if (stop > start)
             {
-                if (count == MaxMembers || !IsValidMember(value[start..stop], out int keyLength))
+                if (count == MaxMembers)
                 {
-                    return false;
+                    // A 33rd member: the left-most 32 kept are the list, the rest is not read.
+                    complete = false;
+                    break;
                 }
 
-                for (int i = 0; i < count; i++)
+                if (IsValidMember(value[start..stop], out int keyLength) && !HasKey(value, starts[..count], keyLengths[..count], start, keyLength))
                 {
-                    if (SameKey(value, starts[i], start, keyLength))
-                    {
-                        return false;
-                    }
+                    starts[count] = start;
+                    lengths[count] = stop - start;
+                    keyLengths[count] = keyLength;
+                    count++;
                 }
-
-                starts[count] = start;
-                lengths[count] = stop - start;
-                count++;
+                else
+                {
+                    complete = false;
+                }
             }
 
             position = end + 1;
@@ -136,7 +149,7 @@ public static class TraceStateCodec
 
         if (count == 0)
         {
-            return true;
+            return complete;
         }
 
         int total = count - 1;
@@ -148,7 +161,7 @@ public static class TraceStateCodec
         if (original is not null && total == original.Length && total <= MaxLength)
         {
             traceState = original;
-            return true;
+            return complete;
         }
 
         total = Truncate(lengths[..count], total);
@@ -157,7 +170,7 @@ public static class TraceStateCodec
         // The joined list is canonical (no white space, no empty member, within MaxLength): the spans that carry it on
         // will inject this instance.
         Volatile.Write(ref _lastCanonical, traceState);
-        return true;
+        return complete;
     }
 
     /// <summary>Marks removed members with length 0 until the joined length fits; returns the joined length.</summary>
@@ -215,12 +228,20 @@ public static class TraceStateCodec
         return new string(buffer[..written]);
     }
 
-    private static bool SameKey<T>(ReadOnlySpan<T> value, int otherStart, int start, int keyLength)
+    /// <summary>Whether a kept member has the key at <paramref name="start"/>: at most 32 compares of at most 256 characters.</summary>
+    private static bool HasKey<T>(ReadOnlySpan<T> value, ReadOnlySpan<int> starts, ReadOnlySpan<int> keyLengths, int start, int keyLength)
         where T : unmanaged, IBinaryInteger<T>
     {
-        ReadOnlySpan<T> other = value[otherStart..];
-        int otherKeyLength = other.IndexOf(T.CreateTruncating('='));
-        return otherKeyLength == keyLength && other[..keyLength].SequenceEqual(value.Slice(start, keyLength));
+        ReadOnlySpan<T> key = value.Slice(start, keyLength);
+        for (int i = 0; i < starts.Length; i++)
+        {
+            if (keyLengths[i] == keyLength && value.Slice(starts[i], keyLength).SequenceEqual(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsValidMember<T>(ReadOnlySpan<T> member, out int keyLength)
@@ -232,27 +253,7 @@ public static class TraceStateCodec
 
     private static bool IsValidKey<T>(ReadOnlySpan<T> key)
         where T : unmanaged, IBinaryInteger<T>
-    {
-        if (key.Length > MaxKeyLength)
-        {
-            return false;
-        }
-
-        int at = key.IndexOf(T.CreateTruncating('@'));
-        if (at < 0)
-        {
-            return IsLowerAlpha(key[0]) && AreKeyChars(key[1..]);
-        }
-
-        ReadOnlySpan<T> tenant = key[..at];
-        ReadOnlySpan<T> system = key[(at + 1)..];
-        return tenant.Length is > 0 and <= MaxTenantLength
-            && (IsLowerAlpha(tenant[0]) || IsDigit(tenant[0]))
-            && AreKeyChars(tenant[1..])
-            && system.Length is > 0 and <= MaxSystemLength
-            && IsLowerAlpha(system[0])
-            && AreKeyChars(system[1..]);
-    }
+        => key.Length <= MaxKeyLength && (IsLowerAlpha(key[0]) || IsDigit(key[0])) && AreKeyChars(key[1..]);
 
     private static bool AreKeyChars<T>(ReadOnlySpan<T> chars)
         where T : unmanaged, IBinaryInteger<T>
@@ -260,7 +261,8 @@ public static class TraceStateCodec
         foreach (T t in chars)
         {
             int c = int.CreateTruncating(t);
-            if (!(IsLowerAlpha(t) || IsDigit(t) || c is '_' or '-' or '*' or '/'))
+            // keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"
+            if (!(IsLowerAlpha(t) || IsDigit(t) || c is '_' or '-' or '*' or '/' or '@'))
             {
                 return false;
             }

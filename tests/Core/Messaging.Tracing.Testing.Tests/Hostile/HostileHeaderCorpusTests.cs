@@ -13,7 +13,7 @@ public sealed class HostileHeaderCorpusTests
     public static TheoryData<string> SingleValuedCases() => new(HostileHeaderCorpus.All.Where(c => !c.HasRepeatedNames).Select(c => c.Name));
 
     [Fact]
-    public void Names_are_unique_and_the_corpus_covers_what_issue_7_lists()
+    public void Names_are_unique_and_the_corpus_covers_what_issues_7_and_13_list()
     {
         string[] names = HostileHeaderCorpus.Names.ToArray();
 
@@ -26,6 +26,7 @@ public sealed class HostileHeaderCorpusTests
                 "traceparent-upper-case-hex", "traceparent-zero-trace-id", "traceparent-version-ff", "traceparent-future-version",
                 "traceparent-duplicated-conflicting", "traceparent-null", "traceparent-truncated", "traceparent-empty",
                 "traceparent-whitespace-padding", "valid-traceparent-hostile-tracestate-and-baggage", "baggage-percent-encoding-errors",
+                "traceparent-flags-03", "tracestate-level-2-keys", "tracestate-mixed-members",
             },
             new HashSet<string>(names, StringComparer.Ordinal));
     }
@@ -62,6 +63,7 @@ public sealed class HostileHeaderCorpusTests
 
         Assert.Equal(hostile.ParentTraceId ?? default, extracted.ActivityContext.TraceId);
         Assert.Equal(hostile.ParentSpanId ?? default, extracted.ActivityContext.SpanId);
+        Assert.Equal(hostile.ParentFlags, extracted.ActivityContext.TraceFlags);
         Assert.Equal(hostile.TraceState, extracted.ActivityContext.TraceState);
         if (hostile.Outcome == HostileHeaderOutcome.ContinueWithBoundedBaggage)
         {

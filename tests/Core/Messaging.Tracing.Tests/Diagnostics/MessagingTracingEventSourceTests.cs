@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Linq;
 using Messaging.Tracing.Diagnostics;
@@ -22,6 +23,42 @@ public class MessagingTracingEventSourceTests
         EventWrittenEventArgs reported = Assert.Single(listener.Events, e => e.EventName == "MalformedHeader" && (int)e.Payload![1]! == garbage.Length);
         Assert.Equal("traceparent", reported.Payload![0]);
         Assert.Equal(EventLevel.Warning, reported.Level);
+    }
+
+    // Issue 13: a tracestate that loses members — invalid ones, duplicated keys, members past the 32nd — is reported by
+    // name and length, and the members that can be kept are kept; one that loses nothing (truncation to 512 characters
+    // aside) is not reported.
+    [Theory]
+    [InlineData("a=1,a=2", "a=1")]
+    [InlineData("a=1,Bad=2,b=3", "a=1,b=3")]
+    [InlineData("Bad=1,_x=2", null)]
+    [InlineData("members:33", "members:32")]
+    public void A_tracestate_with_discarded_members_is_reported_with_its_name_and_length(string traceState, string? kept)
+    {
+        using var listener = new Listener();
+        string value = PaddedTraceState(traceState);
+
+        ActivityContext context = ExtractWithTraceState(value);
+
+        EventWrittenEventArgs reported = Assert.Single(listener.Events, e => e.EventName == "MalformedHeader" && (int)e.Payload![1]! == value.Length);
+        Assert.Equal("tracestate", reported.Payload![0]);
+        Assert.Equal(Members(kept), context.TraceState);
+    }
+
+    [Theory]
+    [InlineData("a=1")]
+    [InlineData("foo@@bar=1,1abc=2, c=3 ,,")]
+    [InlineData("members:32")]
+    [InlineData("long:6")]
+    public void A_tracestate_that_loses_nothing_is_not_reported(string traceState)
+    {
+        using var listener = new Listener();
+        string value = PaddedTraceState(traceState);
+
+        ActivityContext context = ExtractWithTraceState(value);
+
+        Assert.NotNull(context.TraceState);
+        Assert.DoesNotContain(listener.Events, e => e.EventName == "MalformedHeader" && (int)e.Payload![1]! == value.Length);
     }
 
     // Issue 7 (hostile headers): a baggage that loses members — invalid ones or ones past the W3C limits — is reported
@@ -81,6 +118,23 @@ public class MessagingTracingEventSourceTests
         Assert.NotNull(manifest);
         Assert.Contains("MalformedHeader", manifest, StringComparison.Ordinal);
     }
+
+    private static ActivityContext ExtractWithTraceState(string traceState) => MessagePropagator.Default.Extract(
+        new Dictionary<string, string> { ["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", ["tracestate"] = traceState },
+        StringDictionaryCarrierAdapter.Instance).ActivityContext;
+
+    /// <summary>The row's tracestate members after leading white space (optional, so nothing changes) that makes its length unique.</summary>
+    private static string PaddedTraceState(string row) => new string(' ', 3000 + (row.GetHashCode(StringComparison.Ordinal) & 0x3FF)) + Members(row);
+
+    /// <summary>The row's members: <c>members:N</c> makes N short members, <c>long:N</c> N members of 100 characters.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(row))]
+    private static string? Members(string? row) => row switch
+    {
+        null => null,
+        _ when row.StartsWith("members:", StringComparison.Ordinal) => string.Join(',', Enumerable.Range(0, int.Parse(row["members:".Length..], System.Globalization.CultureInfo.InvariantCulture)).Select(i => $"k{i}=v")),
+        _ when row.StartsWith("long:", StringComparison.Ordinal) => string.Join(',', Enumerable.Range(0, int.Parse(row["long:".Length..], System.Globalization.CultureInfo.InvariantCulture)).Select(i => $"k{i}={new string('v', 97)}")),
+        _ => row,
+    };
 
     /// <summary>The row's baggage (escapes decoded; <c>members:N</c> makes N members) and a valid padding member that makes its length unique.</summary>
     private static string Value(string row)

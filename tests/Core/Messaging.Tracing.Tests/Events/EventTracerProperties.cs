@@ -83,7 +83,7 @@ public class EventTracerProperties(ITestOutputHelper output)
             PropagationContext read = Events.Read(stale);
             Assert.Equal(append.TraceId, read.ActivityContext.TraceId);
             Assert.Equal(append.SpanId, read.ActivityContext.SpanId);
-            Assert.Equal(append.ActivityTraceFlags & ActivityTraceFlags.Recorded, read.ActivityContext.TraceFlags);
+            Assert.Equal(append.ActivityTraceFlags & (ActivityTraceFlags.Recorded | (ActivityTraceFlags)0x02), read.ActivityContext.TraceFlags);
             Assert.Equal(state, read.ActivityContext.TraceState);
             Assert.Equal(new EventCorrelation("c", "d"), EventTracer.ReadCorrelation(stale));
         });

@@ -83,28 +83,37 @@ public class MessagePropagatorTests
         Assert.Equal(["app"], carrier.Keys);
     }
 
-    [Fact]
-    public void Injecting_an_invalid_trace_state_drops_it()
+    [Theory]
+    [InlineData("Invalid Key=1", null)]
+    [InlineData("Rojo=1,_x=2", null)]
+    [InlineData("Rojo=1,rojo=2, congo=3 ,rojo=4", "rojo=2,congo=3")]
+    [InlineData("foo@@bar=1,1abc=2", "foo@@bar=1,1abc=2")]
+    public void Injecting_a_trace_state_sends_the_members_that_can_be_kept(string traceState, string? sent)
     {
-        var context = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, "Invalid Key=1");
+        var context = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, traceState);
+        var carrier = new Dictionary<string, string> { ["tracestate"] = "stale=1" };
+
+        Propagator.Inject(carrier, StringDictionaryCarrierAdapter.Instance, context, default);
+
+        Assert.Equal(sent, carrier.GetValueOrDefault("tracestate"));
+        Assert.True(carrier.ContainsKey("traceparent"));
+    }
+
+    [Theory]
+    [InlineData(0x00, "00")]
+    [InlineData(0x01, "01")]
+    [InlineData(0x02, "02")]
+    [InlineData(0x03, "03")]
+    [InlineData(0xFF, "03")]
+    public void The_sampled_and_random_flags_are_carried_faithfully(int flags, string sent)
+    {
+        var context = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), (ActivityTraceFlags)flags);
         var carrier = new Dictionary<string, string>();
 
         Propagator.Inject(carrier, StringDictionaryCarrierAdapter.Instance, context, default);
 
-        Assert.False(carrier.ContainsKey("tracestate"));
-        Assert.True(carrier.ContainsKey("traceparent"));
-    }
-
-    [Fact]
-    public void The_sampled_flag_is_carried_faithfully()
-    {
-        var unsampled = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
-        var carrier = new Dictionary<string, string>();
-
-        Propagator.Inject(carrier, StringDictionaryCarrierAdapter.Instance, unsampled, default);
-
-        Assert.EndsWith("-00", carrier["traceparent"], StringComparison.Ordinal);
-        Assert.Equal(ActivityTraceFlags.None, Propagator.Extract(carrier, StringDictionaryCarrierAdapter.Instance).ActivityContext.TraceFlags);
+        Assert.EndsWith("-" + sent, carrier["traceparent"], StringComparison.Ordinal);
+        Assert.Equal(flags & 0x03, (int)Propagator.Extract(carrier, StringDictionaryCarrierAdapter.Instance).ActivityContext.TraceFlags);
     }
 
     [Theory]
@@ -169,15 +178,29 @@ public class MessagePropagatorTests
         Assert.Equal("v", extracted.Baggage.GetBaggage("k"));
     }
 
-    [Fact]
-    public void An_invalid_tracestate_keeps_the_context_without_it()
+    [Theory]
+    [InlineData("a=1,a=2", "a=1")]
+    [InlineData("a=1,Bad=2,b=3", "a=1,b=3")]
+    [InlineData("Bad=2", null)]
+    [InlineData("a=1,,b=2", "a=1,b=2")]
+    public void A_tracestate_keeps_the_context_and_the_members_that_can_be_kept(string traceState, string? kept)
     {
-        var carrier = new Dictionary<string, string> { ["traceparent"] = TraceParent, ["tracestate"] = "a=1,a=2" };
+        var carrier = new Dictionary<string, string> { ["traceparent"] = TraceParent, ["tracestate"] = traceState };
 
         ActivityContext context = Propagator.Extract(carrier, StringDictionaryCarrierAdapter.Instance).ActivityContext;
 
         Assert.Equal("0af7651916cd43dd8448eb211c80319c", context.TraceId.ToHexString());
-        Assert.Null(context.TraceState);
+        Assert.Equal(kept, context.TraceState);
+    }
+
+    [Fact]
+    public void Repeated_tracestate_headers_with_one_key_keep_its_first_member()
+    {
+        var carrier = new HeaderList { { "traceparent", TraceParent }, { "tracestate", "congo=first" }, { "tracestate", "congo=second,rojo=1" } };
+
+        PropagationContext extracted = Propagator.Extract(carrier, HeaderListAdapter.Instance);
+
+        Assert.Equal("congo=first,rojo=1", extracted.ActivityContext.TraceState);
     }
 
     [Fact]

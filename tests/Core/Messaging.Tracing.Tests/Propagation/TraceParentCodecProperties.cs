@@ -14,6 +14,9 @@ public class TraceParentCodecProperties(ITestOutputHelper output)
 {
     private const string Parser = "traceparent";
 
+    /// <summary>The sampled (01) and random trace id (02) flags: what a parse keeps and a format writes.</summary>
+    private const ActivityTraceFlags KnownFlags = ActivityTraceFlags.Recorded | (ActivityTraceFlags)0x02;
+
     [Fact]
     public void Any_string_parses_without_throwing_and_characters_and_bytes_agree()
     {
@@ -25,7 +28,7 @@ public class TraceParentCodecProperties(ITestOutputHelper output)
             Assert.Equal(fromChars, fromBytes);
             Assert.Equal(charsContext, bytesContext);
             AssertParsed(fromChars, charsContext);
-            if (fromChars && value.StartsWith("00-", StringComparison.Ordinal) && value[^2..] is "00" or "01")
+            if (fromChars && value.StartsWith("00-", StringComparison.Ordinal) && value[^2..] is "00" or "01" or "02" or "03")
             {
                 // A canonical version-00 value is a fixed point: it formats back to itself.
                 Assert.Equal(value, TraceParentCodec.Format(charsContext));
@@ -55,7 +58,7 @@ public class TraceParentCodecProperties(ITestOutputHelper output)
         PropertyRun.Check(output, Parser, "round-trip", ValidHeaders.Context.Zip(FsCheck.Fluent.Gen.Choose(0, 80)), input =>
         {
             (ActivityContext context, int destinationLength) = input;
-            var expected = new ActivityContext(context.TraceId, context.SpanId, context.TraceFlags & ActivityTraceFlags.Recorded, null, isRemote: true);
+            var expected = new ActivityContext(context.TraceId, context.SpanId, context.TraceFlags & KnownFlags, null, isRemote: true);
 
             string text = TraceParentCodec.Format(context);
             byte[] utf8 = TraceParentCodec.FormatUtf8(context);
@@ -106,7 +109,7 @@ public class TraceParentCodecProperties(ITestOutputHelper output)
         });
     }
 
-    /// <summary>What every successful parse gives: non-zero ids, only the sampled flag, a remote context.</summary>
+    /// <summary>What every successful parse gives: non-zero ids, only the sampled and random flags, a remote context.</summary>
     private static void AssertParsed(bool parsed, ActivityContext context)
     {
         if (!parsed)
@@ -117,7 +120,7 @@ public class TraceParentCodecProperties(ITestOutputHelper output)
 
         Assert.NotEqual(default, context.TraceId);
         Assert.NotEqual(default, context.SpanId);
-        Assert.Equal(ActivityTraceFlags.None, context.TraceFlags & ~ActivityTraceFlags.Recorded);
+        Assert.Equal(ActivityTraceFlags.None, context.TraceFlags & ~KnownFlags);
         Assert.True(context.IsRemote);
         Assert.Null(context.TraceState);
     }

@@ -10,16 +10,44 @@ public class TraceParentCodecTests
 {
     private const string TraceId = "0af7651916cd43dd8448eb211c80319c";
     private const string SpanId = "b7ad6b7169203331";
+    private const ActivityTraceFlags Sampled = ActivityTraceFlags.Recorded;
+    private const ActivityTraceFlags Random = (ActivityTraceFlags)0x02;
 
-    public static TheoryData<string, bool> ValidValues => new()
+    public static TheoryData<string, ActivityTraceFlags> ValidValues => new()
     {
-        { $"00-{TraceId}-{SpanId}-01", true },
-        { $"00-{TraceId}-{SpanId}-00", false },
-        { $"00-{TraceId}-{SpanId}-09", true },                                 // unknown flag bits ignored
-        { $"00-{TraceId}-{SpanId}-fe", false },
-        { $"01-{TraceId}-{SpanId}-01", true },                                 // future version, exact length
-        { $"cc-{TraceId}-{SpanId}-01-what-the-future-will-be-like", true },    // future version, more fields
-        { $"fe-{TraceId}-{SpanId}-00-", false },
+        { $"00-{TraceId}-{SpanId}-01", Sampled },
+        { $"00-{TraceId}-{SpanId}-00", ActivityTraceFlags.None },
+        { $"00-{TraceId}-{SpanId}-02", Random },
+        { $"00-{TraceId}-{SpanId}-03", Sampled | Random },
+        { $"00-{TraceId}-{SpanId}-09", Sampled },                               // unknown flag bits cleared
+        { $"00-{TraceId}-{SpanId}-fe", Random },
+        { $"01-{TraceId}-{SpanId}-01", Sampled },                               // future version, exact length
+        { $"01-{TraceId}-{SpanId}-03", Sampled | Random },
+        { $"cc-{TraceId}-{SpanId}-02-what-the-future-will-be-like", Random },   // future version, more fields
+        { $"fe-{TraceId}-{SpanId}-00-", ActivityTraceFlags.None },
+    };
+
+    /// <summary>
+    /// W3C Trace Context Level 2, "trace-flags": the sampled (01) and random trace id (02) flags are kept as received, on
+    /// version 00 and on later versions; "Other Flags" are cleared ("Vendors MUST set those to zero").
+    /// </summary>
+    public static TheoryData<string, string, string> Flags => new()
+    {
+        { "00", "00", "00" },
+        { "00", "01", "01" },
+        { "00", "02", "02" },
+        { "00", "03", "03" },
+        { "00", "04", "00" },
+        { "00", "05", "01" },
+        { "00", "06", "02" },
+        { "00", "07", "03" },
+        { "00", "80", "00" },
+        { "00", "fe", "02" },
+        { "00", "ff", "03" },
+        { "01", "03", "03" },
+        { "01", "05", "01" },
+        { "cc", "02", "02" },
+        { "cc", "ff", "03" },
     };
 
     public static TheoryData<string> InvalidValues => new()
@@ -53,7 +81,7 @@ public class TraceParentCodecTests
 
     [Theory]
     [MemberData(nameof(ValidValues))]
-    public void Parses_valid_values_from_characters_and_bytes(string value, bool sampled)
+    public void Parses_valid_values_from_characters_and_bytes(string value, ActivityTraceFlags flags)
     {
         Assert.True(TraceParentCodec.TryParse(value.AsSpan(), out ActivityContext fromChars));
         Assert.True(TraceParentCodec.TryParse(Encoding.UTF8.GetBytes(value), out ActivityContext fromBytes));
@@ -61,7 +89,7 @@ public class TraceParentCodecTests
         Assert.Equal(fromChars, fromBytes);
         Assert.Equal(TraceId, fromChars.TraceId.ToHexString());
         Assert.Equal(SpanId, fromChars.SpanId.ToHexString());
-        Assert.Equal(sampled, fromChars.TraceFlags.HasFlag(ActivityTraceFlags.Recorded));
+        Assert.Equal(flags, fromChars.TraceFlags);
         Assert.True(fromChars.IsRemote);
     }
 
@@ -76,17 +104,31 @@ public class TraceParentCodecTests
     }
 
     [Theory]
-    [InlineData("01", "01")]
-    [InlineData("00", "00")]
-    [InlineData("ff", "01")]
-    [InlineData("fe", "00")]
-    public void Writes_version_00_and_clears_unknown_flags(string flagsIn, string flagsOut)
+    [MemberData(nameof(Flags))]
+    public void Keeps_the_sampled_and_random_flags_and_clears_the_others(string version, string flagsIn, string flagsOut)
     {
-        Assert.True(TraceParentCodec.TryParse($"cc-{TraceId}-{SpanId}-{flagsIn}-future", out ActivityContext context));
+        string suffix = version == "00" ? string.Empty : "-future";
+        Assert.True(TraceParentCodec.TryParse($"{version}-{TraceId}-{SpanId}-{flagsIn}{suffix}", out ActivityContext fromChars));
+        Assert.True(TraceParentCodec.TryParse(Encoding.ASCII.GetBytes($"{version}-{TraceId}-{SpanId}-{flagsIn}{suffix}"), out ActivityContext fromBytes));
 
         string expected = $"00-{TraceId}-{SpanId}-{flagsOut}";
-        Assert.Equal(expected, TraceParentCodec.Format(context));
-        Assert.Equal(expected, Encoding.ASCII.GetString(TraceParentCodec.FormatUtf8(context)));
+        Assert.Equal(expected, TraceParentCodec.Format(fromChars));
+        Assert.Equal(expected, Encoding.ASCII.GetString(TraceParentCodec.FormatUtf8(fromBytes)));
+    }
+
+    [Theory]
+    [InlineData(0x00, "00")]
+    [InlineData(0x03, "03")]
+    [InlineData(0x06, "02")]
+    [InlineData(0xFD, "01")]
+    public void Formatting_a_context_writes_its_sampled_and_random_flags_only(int flags, string written)
+    {
+        var context = new ActivityContext(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(SpanId), (ActivityTraceFlags)flags);
+        byte[] buffer = new byte[TraceParentCodec.Length];
+
+        Assert.True(TraceParentCodec.TryFormat(context, buffer));
+        Assert.Equal($"00-{TraceId}-{SpanId}-{written}", Encoding.ASCII.GetString(buffer));
+        Assert.Equal($"00-{TraceId}-{SpanId}-{written}", TraceParentCodec.Format(context));
     }
 
     [Fact]
@@ -97,7 +139,7 @@ public class TraceParentCodecTests
             var context = new ActivityContext(
                 ActivityTraceId.CreateRandom(),
                 ActivitySpanId.CreateRandom(),
-                i % 2 == 0 ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None);
+                (ActivityTraceFlags)(i % 4));
 
             Assert.True(TraceParentCodec.TryParse(TraceParentCodec.FormatUtf8(context), out ActivityContext parsed));
             Assert.Equal(context.TraceId, parsed.TraceId);

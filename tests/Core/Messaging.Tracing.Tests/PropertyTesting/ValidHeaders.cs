@@ -13,8 +13,8 @@ internal static class ValidHeaders
     private const string LowerAlpha = "abcdefghijklmnopqrstuvwxyz";
     private const string Digits = "0123456789";
 
-    // Characters after the first of a tracestate key (W3C Trace Context §3.3.1.3.1).
-    private const string KeyCharacters = LowerAlpha + Digits + "_-*/";
+    // keychar: the characters after the first of a tracestate key (W3C Trace Context Level 2, "Key").
+    private const string KeyCharacters = LowerAlpha + Digits + "_-*/@";
 
     // chr of a tracestate value, space first (a value must not end with it): %x20-2B / %x2D-3C / %x3E-7E.
     private const string TraceStateValueCharacters = " !\"#$%&'()*+-./0123456789:;<>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
@@ -43,16 +43,17 @@ internal static class ValidHeaders
         from suffix in Gen.Elements(string.Empty, "-", "-01", "-what-the-future-holds")
         select $"{version:x2}-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-{(int)context.TraceFlags:x2}{(version == 0 ? string.Empty : suffix)}";
 
-    /// <summary>A tracestate key: <c>simple-key</c> or <c>tenant@system</c> (W3C Trace Context §3.3.1.3.1).</summary>
+    /// <summary>
+    /// A tracestate key of the Level 2 grammar (W3C Trace Context, "Key"): <c>(lcalpha / DIGIT) 0*255 keychar</c>, sometimes
+    /// with many <c>@</c> (no tenant/system split any more).
+    /// </summary>
     public static Gen<string> TraceStateKey { get; } = Gen.Frequency(
-        (3, from first in Gen.Elements(LowerAlpha.ToCharArray())
+        (3, from first in Gen.Elements((LowerAlpha + Digits).ToCharArray())
             from rest in RandomText.Of(KeyCharacters, RandomText.ShortOrLong(255))
             select first + rest),
         (1, from first in Gen.Elements((LowerAlpha + Digits).ToCharArray())
-            from tenant in RandomText.Of(KeyCharacters, RandomText.ShortOrLong(240))
-            from systemFirst in Gen.Elements(LowerAlpha.ToCharArray())
-            from system in RandomText.Of(KeyCharacters, Gen.Choose(0, 13))
-            select $"{first}{tenant}@{systemFirst}{system}"));
+            from rest in RandomText.Of("ab@", RandomText.ShortOrLong(255))
+            select first + rest));
 
     /// <summary>A tracestate value: 1 to 256 printable characters but ',' and '=', not ending in a space.</summary>
     public static Gen<string> TraceStateValue { get; } =

@@ -39,6 +39,27 @@ public class PassThroughTests
         Assert.Equal("k=v", forwarded.TraceState);
     }
 
+    [Theory]
+    [InlineData(0x03)]
+    [InlineData(0x02)]
+    [InlineData(0x01)]
+    public void Without_listeners_the_flags_received_are_forwarded(int flags)
+    {
+        Assert.False(HasListeners(), "no collector or tracer provider may be active while this test runs");
+        var producer = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), (ActivityTraceFlags)flags, null, isRemote: true);
+        var onward = new Dictionary<string, string>();
+
+        using (MessagingTracer.Default.StartProcess(new PropagationContext(producer, default), Process))
+        {
+            MessagingTracer.Default.Inject(null, onward, StringDictionaryCarrierAdapter.Instance);
+        }
+
+        ActivityContext forwarded = MessagingTracer.Default.Extract(onward, StringDictionaryCarrierAdapter.Instance).ActivityContext;
+        Assert.Equal(producer.TraceId, forwarded.TraceId);
+        Assert.NotEqual(producer.SpanId, forwarded.SpanId);
+        Assert.Equal((ActivityTraceFlags)flags, forwarded.TraceFlags);
+    }
+
     [Fact]
     public void Without_listeners_a_new_trace_carries_nothing()
     {

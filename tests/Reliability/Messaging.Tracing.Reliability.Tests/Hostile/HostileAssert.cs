@@ -10,6 +10,9 @@ namespace Messaging.Tracing.Reliability.Tests.Hostile;
 /// <summary>The checks every transport makes for a hostile case.</summary>
 public static class HostileAssert
 {
+    /// <summary>W3C Trace Context Level 2, "trace-flags": the sampled (01) and random trace id (02) flags are carried.</summary>
+    private const ActivityTraceFlags KnownFlags = ActivityTraceFlags.Recorded | (ActivityTraceFlags)0x02;
+
     /// <summary>W3C Baggage §3.3.1: a consumer keeps at least 64 members.</summary>
     private const int MinimumBaggageMembers = 64;
 
@@ -31,7 +34,7 @@ public static class HostileAssert
         {
             Assert.Equal(hostile.ParentTraceId, process.TraceId);
             Assert.Equal(hostile.ParentSpanId, process.ParentSpanId);
-            Assert.Equal(hostile.ParentFlags & ActivityTraceFlags.Recorded, process.ActivityTraceFlags & ActivityTraceFlags.Recorded);
+            Assert.Equal(hostile.ParentFlags & KnownFlags, process.ActivityTraceFlags & KnownFlags);
             Assert.Equal(hostile.TraceState, process.TraceStateString);
         }
         else
