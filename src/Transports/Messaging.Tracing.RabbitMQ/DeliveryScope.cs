@@ -8,27 +8,29 @@ namespace Messaging.Tracing.RabbitMQ;
 /// <summary>
 /// The process scope of one delivery: this library's process span (<see cref="Own"/>), or RabbitMQ.Client's
 /// <c>deliver</c> span bridged into the process span (<see cref="Bridged"/>). Disposing ends the scope: our own span is
-/// stopped and the previous context restored; a bridged span (which RabbitMQ.Client stops itself) is made current again,
-/// and the previous baggage restored.
+/// stopped and the previous context restored — RabbitMQ.Client's deliver span when it was set aside —; a bridged span (which
+/// RabbitMQ.Client stops itself) is made current again, and the previous baggage restored.
 /// </summary>
 internal readonly struct DeliveryScope : IDisposable
 {
     private readonly ProcessScope? _scope;
     private readonly Activity? _bridged;
+    private readonly Activity? _setAside;
     private readonly Baggage _previousBaggage;
 
-    private DeliveryScope(ProcessScope? scope, Activity? bridged, Baggage previousBaggage)
+    private DeliveryScope(ProcessScope? scope, Activity? bridged, Activity? setAside, Baggage previousBaggage)
     {
         _scope = scope;
         _bridged = bridged;
+        _setAside = setAside;
         _previousBaggage = previousBaggage;
     }
 
-    /// <summary>This library's process scope.</summary>
-    public static DeliveryScope Own(ProcessScope? scope) => new(scope, bridged: null, default);
+    /// <summary>This library's process scope; <paramref name="setAside"/>, RabbitMQ.Client's deliver span not bridged, is made current again at the end.</summary>
+    public static DeliveryScope Own(ProcessScope? scope, Activity? setAside = null) => new(scope, bridged: null, setAside, default);
 
     /// <summary>RabbitMQ.Client's <c>deliver</c> span as the process span; <paramref name="previousBaggage"/> is put back at the end.</summary>
-    public static DeliveryScope Bridged(Activity deliver, Baggage previousBaggage) => new(scope: null, deliver, previousBaggage);
+    public static DeliveryScope Bridged(Activity deliver, Baggage previousBaggage) => new(scope: null, deliver, setAside: null, previousBaggage);
 
     public void RecordException(Exception exception)
     {
@@ -45,6 +47,11 @@ internal readonly struct DeliveryScope : IDisposable
     public void Dispose()
     {
         _scope?.Dispose();
+        if (_setAside is { IsStopped: false })
+        {
+            Activity.Current = _setAside;
+        }
+
         if (_bridged is null)
         {
             return;

@@ -23,6 +23,11 @@ namespace Messaging.Tracing.RabbitMQ;
 /// default) it is the producer's child, which is what ChildOf and FollowsFrom ask for; with false, and always on
 /// RabbitMQ.Client 7.1, it starts a new trace with a plain link to the producer. A started span cannot be re-parented, so a
 /// ChildOf or FollowsFrom consumer then gets that: a new trace per message, linked to the producer.</para>
+/// <para><b>A deliver span blind to the producer is not bridged.</b> When RabbitMQ.Client could not read the producer's
+/// context that this library read (its own reader skips AMQP byte arrays, which Java and Python producers write), its deliver
+/// span is a new trace that neither continues nor links the producer; bridging it would break the producer's story. The deliver
+/// span is then set aside, as for the trust boundary below, and this library's own process span, placed as the relationship
+/// asks, is the one the handler runs in: that message has two consumer spans, and the story stays whole.</para>
 /// <para><b>Trust boundary.</b> A NewTrace consumer, or an untrusted sender (every untrusted message is NewTrace), must never
 /// run its handler in the sender's trace. The deliver span is then bridged only when it is a root; when it has a parent (the
 /// producer, with <c>UsePublisherAsParent</c> true), it is set aside and this library's own process span, a new root, is the
@@ -55,6 +60,7 @@ internal static class RabbitMqProcessing
         }
 
         Activity? current = Activity.Current;
+        Activity? setAside = null;
         ProcessScope? scope = null;
         try
         {
@@ -66,17 +72,21 @@ internal static class RabbitMqProcessing
                 ? relationship ?? options?.Relationship ?? tracer.Options.DefaultRelationship
                 : MessageRelationship.NewTrace;
             var operation = new MessagingOperation(RabbitMqAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, RabbitMqSpanTags.Destination(exchange, routingKey, queue));
-            if (current is not null
-                && RabbitMqClientInstrumentation.IsDeliverSpan(current, deliveryTag)
-                && (policy != MessageRelationship.NewTrace || current.ParentSpanId == default))
+            if (current is not null && RabbitMqClientInstrumentation.IsDeliverSpan(current, deliveryTag))
             {
-                return Bridge(current, tracer, incoming, trusted, operation, routingKey, deliveryTag, properties, bodySize, options?.ClientId, message);
+                if (policy == MessageRelationship.NewTrace ? current.ParentSpanId == default : !MissedTheProducer(current, incoming.ActivityContext))
+                {
+                    return Bridge(current, tracer, incoming, trusted, operation, routingKey, deliveryTag, properties, bodySize, options?.ClientId, message);
+                }
+
+                // Not bridgeable: the handler runs in this library's own process span, which must not sit under the deliver span.
+                setAside = current;
+                Activity.Current = null;
             }
 
             // A span that has ended is not ambient, since FollowsFrom would parent the process span on it: a channel's
             // consumer dispatcher starts with the channel and keeps the Activity.Current of that moment. The nearest
-            // running span around it, if any, is ambient. (A deliver span that could not be bridged is set aside by the
-            // NewTrace policy itself.)
+            // running span around it, if any, is ambient.
             if (current is { IsStopped: true })
             {
                 Activity.Current = RunningAncestor(current);
@@ -85,12 +95,17 @@ internal static class RabbitMqProcessing
             scope = tracer.StartProcess(incoming, operation, policy, trusted, message);
             RabbitMqSpanTags.SetMessage(scope.Activity, routingKey, properties, bodySize, options?.ClientId);
             RabbitMqSpanTags.SetDeliveryTag(scope.Activity, deliveryTag);
-            return DeliveryScope.Own(scope);
+            return DeliveryScope.Own(scope, setAside);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             MessagingTracingEventSource.Log.InstrumentationFailed(nameof(RabbitMqProcessing), ex);
             scope?.Dispose();
+            if (setAside is not null)
+            {
+                Activity.Current = setAside;
+            }
+
             return default;
         }
     }
@@ -134,6 +149,14 @@ internal static class RabbitMqProcessing
     }
 
     private static bool IsValid(in ActivityContext context) => context.TraceId != default && context.SpanId != default;
+
+    /// <summary>
+    /// Whether RabbitMQ.Client's deliver span started a new trace knowing nothing of a producer this library did read: neither
+    /// the producer's child nor linked to it (RabbitMQ.Client reads only header values it receives as byte arrays or strings;
+    /// an AMQP byte array from a Java or Python producer arrives as a <c>BinaryTableValue</c>, which it does not read).
+    /// </summary>
+    private static bool MissedTheProducer(Activity deliver, in ActivityContext producer)
+        => IsValid(producer) && deliver.TraceId != producer.TraceId && !Links(deliver, producer);
 
     private static bool IsChildOf(Activity activity, in ActivityContext parent)
         => activity.TraceId == parent.TraceId && activity.ParentSpanId == parent.SpanId;

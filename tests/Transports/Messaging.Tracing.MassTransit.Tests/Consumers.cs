@@ -24,6 +24,15 @@ public sealed class ShipOrderConsumer(HandlerProbe probe) : IConsumer<ShipOrder>
     }
 }
 
+public sealed class RelayOrderConsumer(HandlerProbe probe) : IConsumer<RelayOrder>
+{
+    public Task Consume(ConsumeContext<RelayOrder> context)
+    {
+        probe.Record(nameof(RelayOrderConsumer), context);
+        return context.Publish(new OrderPlaced(context.Message.OrderId));
+    }
+}
+
 public sealed class CheckStockConsumer(HandlerProbe probe) : IConsumer<CheckStock>
 {
     public Task Consume(ConsumeContext<CheckStock> context)

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using MassTransit;
 using Messaging.Tracing.Brokers;
 using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
 
 namespace Messaging.Tracing.MassTransit.Tests;
 
@@ -12,12 +13,18 @@ public sealed class TestBus : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
+    // The test consumers: each bus has one endpoint (queue) per consumer.
+    private static readonly string[] Consumers =
+        [nameof(OrderPlacedConsumer), nameof(ShipOrderConsumer), nameof(RelayOrderConsumer), nameof(CheckStockConsumer)];
+
     private readonly ServiceProvider _provider;
     private readonly IBusControl _bus;
+    private readonly RabbitMqBroker? _rabbitMq;
 
-    private TestBus(ServiceProvider provider)
+    private TestBus(ServiceProvider provider, RabbitMqBroker? rabbitMq)
     {
         _provider = provider;
+        _rabbitMq = rabbitMq;
         _bus = provider.GetRequiredService<IBusControl>();
         Probe = provider.GetRequiredService<HandlerProbe>();
     }
@@ -45,6 +52,16 @@ public sealed class TestBus : IAsyncDisposable
         using var cancel = new CancellationTokenSource(Timeout);
         await _bus.StopAsync(cancel.Token);
         await _provider.DisposeAsync();
+        if (_rabbitMq is not null)
+        {
+            // Every bus binds its OrderPlaced queue to the one OrderPlaced exchange: a queue that outlived its bus would take
+            // the next test's messages. Deleting them makes the next test see only its own bus (deleting is idempotent).
+            await using IChannel channel = await _rabbitMq.CreateChannelAsync();
+            foreach (string consumer in Consumers)
+            {
+                await channel.QueueDeleteAsync($"{Prefix}-{consumer}");
+            }
+        }
     }
 
     private static async Task<TestBus> StartAsync(BusSetup setup, RabbitMqBroker? rabbitMq)
@@ -66,6 +83,7 @@ public sealed class TestBus : IAsyncDisposable
 
             x.AddConsumer<OrderPlacedConsumer>().Endpoint(e => Name(e, prefix, nameof(OrderPlacedConsumer), setup.TemporaryEndpoints));
             x.AddConsumer<ShipOrderConsumer>().Endpoint(e => Name(e, prefix, nameof(ShipOrderConsumer), setup.TemporaryEndpoints));
+            x.AddConsumer<RelayOrderConsumer>().Endpoint(e => Name(e, prefix, nameof(RelayOrderConsumer), setup.TemporaryEndpoints));
             x.AddConsumer<CheckStockConsumer>().Endpoint(e => Name(e, prefix, nameof(CheckStockConsumer), setup.TemporaryEndpoints));
 
             if (rabbitMq is null)
@@ -93,7 +111,7 @@ public sealed class TestBus : IAsyncDisposable
         });
 
         ServiceProvider provider = services.BuildServiceProvider();
-        var bus = new TestBus(provider) { Prefix = prefix };
+        var bus = new TestBus(provider, rabbitMq) { Prefix = prefix };
         using var cancel = new CancellationTokenSource(Timeout);
         await bus._bus.StartAsync(cancel.Token);
         return bus;

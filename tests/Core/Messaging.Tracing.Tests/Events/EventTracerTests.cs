@@ -158,4 +158,20 @@ public class EventTracerTests
 
         return metadata;
     }
+
+    [Fact]
+    public void A_live_handler_appending_on_carries_the_random_flag_trace_state_and_baggage_properties_into_the_new_metadata()
+    {
+        using var collector = new SpanCollector();
+        var next = new Dictionary<string, string>();
+
+        using (_events.StartHandling(NextHopHeaders.Headers, "shipping", EventDelivery.Live))
+        using (Activity? append = _events.StartAppend("shipment-1"))
+        {
+            _events.Write(next, append);
+        }
+
+        Activity sender = Assert.Single(collector.Spans, s => s.Kind == ActivityKind.Producer);
+        NextHopHeaders.EnsureCarried(next["traceparent"], next.GetValueOrDefault("tracestate"), next.GetValueOrDefault("baggage"), sender);
+    }
 }

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using Messaging.Tracing.Propagation;
+using Messaging.Tracing.Spans;
+using Messaging.Tracing.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 using Xunit;
@@ -44,6 +46,26 @@ public sealed class ConfiguredPropagatorTests : IDisposable
         // OpenTelemetry's BaggagePropagator would write "a+b"; the built-in codec writes RFC 3986 "%20".
         Assert.Equal("user=a%20b", carrier["baggage"]);
         Assert.Equal(TraceParentCodec.Format(Context), carrier["traceparent"]);
+    }
+
+    [Fact]
+    public void With_the_SDK_default_W3C_propagator_the_next_hop_carries_the_random_flag_trace_state_and_baggage_properties()
+    {
+        Sdk.SetDefaultTextMapPropagator(new CompositeTextMapPropagator([new TraceContextPropagator(), new BaggagePropagator()]));
+        using var collector = new SpanCollector();
+        var tracer = new MessagingTracer(new MessagingTracingOptions());
+        var incoming = new Dictionary<string, string>(NextHopHeaders.Headers);
+        var next = new Dictionary<string, string>();
+        var operation = new MessagingOperation("test", MessagingOperationType.Process, "process", "orders");
+
+        using (tracer.StartProcess(tracer.Extract(incoming, StringDictionaryCarrierAdapter.Instance), operation))
+        using (Activity? send = tracer.StartProducer(new MessagingOperation("test", MessagingOperationType.Send, "send", "shipments")))
+        {
+            tracer.Inject(send, next, StringDictionaryCarrierAdapter.Instance);
+        }
+
+        Activity sender = Assert.Single(collector.Spans, s => s.Kind == ActivityKind.Producer);
+        NextHopHeaders.EnsureCarried(next["traceparent"], next.GetValueOrDefault("tracestate"), next.GetValueOrDefault("baggage"), sender);
     }
 
     [Fact]
