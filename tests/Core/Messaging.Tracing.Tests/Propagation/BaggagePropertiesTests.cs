@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Messaging.Tracing.Propagation;
 using OpenTelemetry;
 using Xunit;
 
@@ -38,6 +39,64 @@ public class BaggagePropertiesTests
         {
             Baggage.Current = previous;
         }
+    }
+
+    [Fact]
+    public void Get_reads_the_decoded_properties_of_a_received_member_in_order()
+    {
+        Baggage parsed = BaggageCodec.Parse("tenant=acme;scope=eu%20west;flag;scope=x;empty=,user=alice".AsSpan());
+
+        Assert.Equal(
+            [new("scope", "eu west"), new("flag", null), new("scope", "x"), new("empty", string.Empty)],
+            BaggageProperties.Get(parsed, "tenant"));
+        Assert.Empty(BaggageProperties.Get(parsed, "user"));
+        Assert.Empty(BaggageProperties.Get(parsed, "absent"));
+        Assert.Empty(BaggageProperties.Get(parsed, "Tenant"));
+        Assert.Empty(BaggageProperties.Get(default, "tenant"));
+    }
+
+    [Fact]
+    public void Get_reads_Baggage_Current_and_follows_the_applications_changes()
+    {
+        Baggage parsed = BaggageCodec.Parse("tenant=acme;scope=eu,user=alice;role=admin".AsSpan());
+        Baggage previous = Baggage.Current;
+        try
+        {
+            Baggage.Current = parsed;
+            Assert.Equal([new("scope", "eu")], BaggageProperties.Get("tenant"));
+
+            Baggage.SetBaggage("request", "r1");
+            Assert.Equal([new("scope", "eu")], BaggageProperties.Get("tenant"));
+            Assert.Equal([new("role", "admin")], BaggageProperties.Get("user"));
+
+            Baggage.SetBaggage("tenant", "globex");
+            Assert.Empty(BaggageProperties.Get("tenant"));
+
+            Baggage.RemoveBaggage("user");
+            Baggage.SetBaggage("user", "alice");
+            Assert.Empty(BaggageProperties.Get("user"));
+        }
+        finally
+        {
+            Baggage.Current = previous;
+        }
+    }
+
+    [Fact]
+    public void The_applications_own_members_have_no_properties()
+    {
+        _ = BaggageCodec.Parse("tenant=acme;scope=eu".AsSpan());
+        var own = Baggage.Create(new Dictionary<string, string> { ["tenant"] = "acme" });
+
+        Assert.Empty(BaggageProperties.Get(own, "tenant"));
+        Assert.Equal("tenant=acme", BaggageCodec.Format(own.GetBaggage()));
+    }
+
+    [Fact]
+    public void Get_refuses_a_null_key()
+    {
+        Assert.Throws<ArgumentNullException>(() => BaggageProperties.Get(null!));
+        Assert.Throws<ArgumentNullException>(() => BaggageProperties.Get(default, null!));
     }
 
     private static KeyValuePair<string, string> Find(Baggage baggage, string key)
