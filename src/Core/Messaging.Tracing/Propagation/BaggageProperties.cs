@@ -19,7 +19,8 @@ namespace Messaging.Tracing.Propagation;
 /// a member removed is not written; a key set anew by the application (removed, then set) has none.</para>
 /// <para>Properties count toward <see cref="BaggageCodec.MaxLength"/> (a member's size is its whole encoded text) and go or
 /// stay with their member under the baggage key filters.</para>
-/// <para>Carried on the W3C path only: when the application configured another propagator through
+/// <para>Carried on the W3C path (also taken when the SDK's default W3C composite is configured): when the application
+/// configured another propagator through
 /// <see cref="OpenTelemetry.Context.Propagation.Propagators.DefaultTextMapPropagator"/> (B3 with OpenTelemetry's
 /// <see cref="OpenTelemetry.Context.Propagation.BaggagePropagator"/>, say), the headers are what that propagator writes, and
 /// OpenTelemetry's baggage propagator neither reads nor writes properties. Applications cannot add properties yet: this type
@@ -31,10 +32,10 @@ public static class BaggageProperties
     private static readonly ConditionalWeakTable<string, BaggageMemberProperties> Table = new();
 
     // No property was ever parsed in this process: inject looks nothing up.
-    private static volatile bool s_attached;
+    private static volatile bool _attached;
 
     /// <summary>Gets a value indicating whether any member with properties was parsed in this process.</summary>
-    internal static bool AnyAttached => s_attached;
+    internal static bool AnyAttached => _attached;
 
     /// <summary>Gets the properties the member <paramref name="key"/> of <see cref="Baggage.Current"/> was received with.</summary>
     /// <param name="key">The member's key (ordinal comparison).</param>
@@ -50,7 +51,7 @@ public static class BaggageProperties
     public static IReadOnlyList<BaggageProperty> Get(Baggage baggage, string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (s_attached)
+        if (_attached)
         {
             foreach (KeyValuePair<string, string> member in baggage)
             {
@@ -68,7 +69,7 @@ public static class BaggageProperties
     internal static void Attach(string key, BaggageMemberProperties properties)
     {
         Table.AddOrUpdate(key, properties);
-        s_attached = true;
+        _attached = true;
     }
 
     /// <summary>
