@@ -469,6 +469,60 @@ public class MessagingTracerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new MessagingTracer(new MessagingTracingOptions { BatchRelationship = (MessageRelationship)(-1) }));
     }
 
+    [Fact]
+    public void Received_baggage_properties_go_on_with_their_member_from_extract_through_the_process_scope_to_the_next_inject()
+    {
+        using var collector = new SpanCollector();
+        var tracer = new MessagingTracer(new MessagingTracingOptions { OutboundBaggageFilter = key => key != "flag" });
+        var received = new Dictionary<string, string>
+        {
+            ["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            ["baggage"] = "tenant=acme;scope=eu%20west ; ttl = 30;scope,user=alice,flag=on;p",
+        };
+        PropagationContext incoming = tracer.Extract(received, StringDictionaryCarrierAdapter.Instance);
+
+        using (tracer.StartProcess(incoming, Process))
+        {
+            Assert.Equal([new("scope", "eu west"), new("ttl", "30"), new("scope", null)], BaggageProperties.Get("tenant"));
+
+            // Written canonically; the filtered key goes with its properties.
+            Assert.Equal("tenant=acme;scope=eu%20west;ttl=30;scope,user=alice", InjectFromProducer(tracer));
+
+            // The application's own members do not disturb them.
+            Baggage.SetBaggage("request", "r1");
+            Assert.Equal("tenant=acme;scope=eu%20west;ttl=30;scope,user=alice,request=r1", InjectFromProducer(tracer));
+
+            // A new value is a new member, without them; a removed member is not written.
+            Baggage.SetBaggage("tenant", "globex");
+            Baggage.RemoveBaggage("user");
+            Assert.Equal("tenant=globex,request=r1", InjectFromProducer(tracer));
+            Assert.Empty(BaggageProperties.Get("tenant"));
+        }
+
+        Assert.Empty(BaggageProperties.Get("tenant"));
+    }
+
+    [Fact]
+    public void An_inbound_filter_drops_a_member_with_its_properties()
+    {
+        var tracer = new MessagingTracer(new MessagingTracingOptions { InboundBaggageFilter = key => key != "secret" });
+        var received = new Dictionary<string, string> { ["baggage"] = "secret=s;p=1,tenant=acme;scope=eu" };
+
+        using (tracer.StartProcess(tracer.Extract(received, StringDictionaryCarrierAdapter.Instance), Process))
+        {
+            Assert.Empty(BaggageProperties.Get("secret"));
+            Assert.Equal("tenant=acme;scope=eu", InjectFromProducer(tracer));
+        }
+    }
+
+    private static string? InjectFromProducer(MessagingTracer tracer)
+    {
+        var headers = new Dictionary<string, string>();
+        using Activity? span = tracer.StartProducer(Send);
+        tracer.Inject(span, headers, StringDictionaryCarrierAdapter.Instance);
+        return headers.GetValueOrDefault("baggage");
+    }
+
     private ActivityContext ProduceAndCapture(SpanCollector collector)
     {
         using Activity? span = _tracer.StartProducer(Send);

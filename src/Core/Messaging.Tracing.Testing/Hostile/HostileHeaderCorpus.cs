@@ -10,7 +10,8 @@ namespace Messaging.Tracing.Testing.Hostile;
 /// <summary>
 /// A corpus of hostile <c>traceparent</c>, <c>tracestate</c> and <c>baggage</c> headers — oversized, with thousands of
 /// members, invalid UTF-8, CR/LF, control characters and NUL, upper-case hex, all-zero ids, versions <c>ff</c> and
-/// future, repeated keys with conflicting values, null, truncated, empty and padded values, broken percent-encoding —
+/// future, repeated keys with conflicting values, null, truncated, empty and padded values, broken percent-encoding,
+/// baggage properties valid and invalid —
 /// each with what a consumer must do. Use it to test a consumer: every message must still be delivered and handled
 /// once, its payload unchanged, and its trace must start anew or continue as <see cref="HostileHeaderCase.Outcome"/> says.
 /// </summary>
@@ -180,10 +181,11 @@ public static class HostileHeaderCorpus
                 malformed: [TraceState]),
             Continuing(
                 "baggage-invalid-utf8",
-                "A valid traceparent with baggage values of invalid UTF-8, raw (0xFF) and percent-encoded (%C3%28).",
+                "A valid traceparent with baggage values of invalid UTF-8: percent-encoded (%C3%28), kept with U+FFFD (W3C Baggage, \"value\"); raw (0xFF), outside baggage-octet, dropped.",
                 [Text(TraceParent, ValidTraceParent), Bytes(Baggage, "user=%C3%28,raw=\u00FF", "user=%C3%28,raw=\uDC00")],
-                HostileHeaderOutcome.ContinueWithoutBaggage,
-                malformed: [Baggage]),
+                HostileHeaderOutcome.Continue,
+                malformed: [Baggage],
+                baggage: [new("user", "\uFFFD(")]),
             Case(
                 "traceparent-crlf",
                 "A valid traceparent followed by CR LF and a second, injected header line.",
@@ -398,11 +400,24 @@ public static class HostileHeaderCorpus
                 traceState: "congo=t61rcWkgMzE"),
             Continuing(
                 "baggage-percent-encoding-errors",
-                "A valid traceparent with baggage values of broken percent escapes (%ZZ, %4, a cut UTF-8 sequence, a lone %) and one good member.",
+                "A valid traceparent with baggage values of broken percent escapes (%ZZ, %4, a lone %), dropped, a cut UTF-8 sequence, kept as U+FFFD, and one good member.",
                 [Text(TraceParent, ValidTraceParent), Text(Baggage, "a=%ZZ,b=%4,c=%E2%82,d=ok%20value,e=%")],
                 HostileHeaderOutcome.Continue,
                 malformed: [Baggage],
-                baggage: [new("d", "ok value")]),
+                baggage: [new("c", "\uFFFD"), new("d", "ok value")]),
+            Continuing(
+                "baggage-properties",
+                "A valid traceparent with baggage members carrying properties (key-only, valued, percent-encoded, repeated, with optional white space): every member is kept.",
+                [Text(TraceParent, ValidTraceParent), Text(Baggage, "user=alice;role=admin;flag , region = eu%20west ; p = x%2Cy ;p,tier=;ttl=30")],
+                HostileHeaderOutcome.Continue,
+                baggage: [new("user", "alice"), new("region", "eu west"), new("tier", string.Empty)]),
+            Continuing(
+                "baggage-invalid-properties",
+                "A valid traceparent with baggage members whose properties are invalid (empty, not a token, a value outside baggage-octet, a broken escape): those members are dropped whole, the other kept.",
+                [Text(TraceParent, ValidTraceParent), Text(Baggage, "a=1;,b=2;p q,c=3;p=x y,d=4;p=%ZZ,tier=gold;ok")],
+                HostileHeaderOutcome.Continue,
+                malformed: [Baggage],
+                baggage: [new("tier", "gold")]),
         ]);
         return cases;
     }

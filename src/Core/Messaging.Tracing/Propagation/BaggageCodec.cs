@@ -1,10 +1,10 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Unicode;
 using OpenTelemetry;
 
 namespace Messaging.Tracing.Propagation;
@@ -14,21 +14,29 @@ namespace Messaging.Tracing.Propagation;
 /// <see cref="Baggage"/>, from and to UTF-8 bytes or characters.
 /// </summary>
 /// <remarks>
-/// <para>Values are percent-encoded as RFC 3986 asks (a space is <c>%20</c>, a <c>+</c> stays a <c>+</c>).
-/// Members are kept or dropped whole, never cut: an invalid member (key not a token, a character outside
-/// <c>baggage-octet</c>, a broken percent escape, invalid UTF-8) is dropped and the others are kept;
-/// members past <see cref="MaxMembers"/> or past <see cref="MaxLength"/> bytes are dropped, and nothing that starts
-/// past the first <see cref="MaxLength"/> bytes is read, so hostile input costs little.</para>
-/// <para>Member properties (<c>;key=value</c> after the value) are accepted on input and not carried:
-/// OpenTelemetry's <see cref="Baggage"/> has no place for them. When a key repeats, the last value wins,
-/// as in OpenTelemetry's own propagator.</para>
+/// <para>The grammar is W3C Baggage's ("Definition"): <c>key OWS "=" OWS value *( OWS ";" OWS property )</c>, a key a token,
+/// a value baggage octets with percent-encoding, a property <c>key OWS "=" OWS value</c> or <c>key OWS</c>. Percent-decoded
+/// bytes that are not UTF-8 are replaced with U+FFFD, in values and property values ("value", "property"). On output only
+/// what must be encoded is: code points outside <c>baggage-octet</c> (as UTF-8) and <c>%</c>, with upper-case hex (a space
+/// is <c>%20</c>, a <c>+</c> stays a <c>+</c>); anything encoded beyond that on input decodes to the same value.</para>
+/// <para>Member properties are carried: <see cref="Parse(ReadOnlySpan{char}, Func{string, bool}?)"/> keeps them with the
+/// member (read them with <see cref="BaggageProperties"/>), and formatting writes a member with the properties it was
+/// received with, in canonical form (no white space, values re-encoded as values are, order and repeated names kept),
+/// unless its value was changed since. A member with an invalid property is invalid as a whole.</para>
+/// <para>Members are kept or dropped whole, never cut ("Limits"): an invalid member (key not a token, a character outside
+/// <c>baggage-octet</c>, a broken percent escape, an invalid property) is dropped and the others are kept. At most
+/// <see cref="MaxMembers"/> members and <see cref="MaxLength"/> bytes are kept, counting each member's whole canonical text,
+/// properties included, and the commas between members; past them whole members are dropped. W3C Baggage asks for at least
+/// 64 members and 8192 bytes. Nothing that starts past the first <see cref="MaxLength"/> bytes of a value is read, and a
+/// member whose received text is longer than <see cref="MaxLength"/> is dropped unread, so hostile input costs little.
+/// When a key repeats, the last member wins, with its properties, as in OpenTelemetry's own propagator.</para>
 /// </remarks>
 public static class BaggageCodec
 {
-    /// <summary>Most members carried. W3C Baggage §3.3.1 asks for at least 64; 180 was the earlier draft's limit.</summary>
+    /// <summary>Most members carried. W3C Baggage ("Limits") asks for at least 64; 180 is the bound of its grammar's list.</summary>
     public const int MaxMembers = 180;
 
-    /// <summary>Most bytes of a <c>baggage</c> value carried (W3C Baggage §3.3.1: at least 8192).</summary>
+    /// <summary>Most bytes of a <c>baggage</c> value carried, whole members with their properties (W3C Baggage, "Limits": at least 8192).</summary>
     public const int MaxLength = 8192;
 
     // Percent-encoding uses upper-case hex digits (RFC 3986 §2.1).
@@ -37,7 +45,7 @@ public static class BaggageCodec
     // tchar of RFC 9110 §5.6.2, the characters of a key.
     private const string TokenCharacterList = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    /// <summary>The characters a value carries as they are: every <c>baggage-octet</c> but <c>%</c> (W3C Baggage §3.2.1.1).</summary>
+    /// <summary>The characters a value carries as they are: every <c>baggage-octet</c> but <c>%</c> (W3C Baggage, "value").</summary>
     private static readonly SearchValues<char> PlainValueCharacters = SearchValues.Create(PlainValueCharacterList());
 
     private static readonly SearchValues<byte> PlainValueBytes = SearchValues.Create(Encoding.ASCII.GetBytes(PlainValueCharacterList()));
@@ -135,6 +143,7 @@ public static class BaggageCodec
         t_parsedMembers = null;
         try
         {
+            Dictionary<string, BaggageMemberProperties>? withProperties = null;
             int length = 0;
             int position = 0;
 
@@ -144,7 +153,7 @@ public static class BaggageCodec
             {
                 int comma = value[position..].IndexOf(T.CreateTruncating(','));
                 int end = comma < 0 ? value.Length : position + comma;
-                if (!TryParseMember(value[position..end], out string? key, out string? item, out int size))
+                if (!TryParseMember(value[position..end], out string? key, out string? item, out int size, out BaggageMemberProperties? properties))
                 {
                     complete &= IsBlank(value[position..end]);
                 }
@@ -156,6 +165,16 @@ public static class BaggageCodec
                 {
                     items[key] = item;
                     length += size + (length > 0 ? 1 : 0);
+
+                    // The last member of a key wins with its properties, or without any.
+                    if (properties is not null)
+                    {
+                        (withProperties ??= new Dictionary<string, BaggageMemberProperties>(StringComparer.Ordinal))[key] = properties;
+                    }
+                    else
+                    {
+                        withProperties?.Remove(key);
+                    }
                 }
 
                 position = end + 1;
@@ -163,6 +182,18 @@ public static class BaggageCodec
 
             // Members left unread (past MaxLength) are dropped too.
             complete &= position >= value.Length || IsBlank(value[position..]);
+
+            if (withProperties is not null)
+            {
+                // On the key instances the dictionary holds (a repeated key keeps its first instance): Baggage.Create keeps them.
+                foreach (KeyValuePair<string, string> member in items)
+                {
+                    if (withProperties.TryGetValue(member.Key, out BaggageMemberProperties? properties))
+                    {
+                        BaggageProperties.Attach(member.Key, properties);
+                    }
+                }
+            }
 
             return items.Count == 0 ? default : Baggage.Create(items);
         }
@@ -186,45 +217,134 @@ public static class BaggageCodec
         }
     }
 
-    private static bool TryParseMember<T>(ReadOnlySpan<T> member, out string key, out string value, out int size)
+    /// <summary>
+    /// Parses one list member (W3C Baggage, "Definition"); <paramref name="size"/> is the length of its canonical text, the
+    /// one formatting writes (properties included).
+    /// </summary>
+    private static bool TryParseMember<T>(ReadOnlySpan<T> member, out string key, out string value, out int size, out BaggageMemberProperties? properties)
         where T : unmanaged, IBinaryInteger<T>
     {
         key = value = string.Empty;
         size = 0;
+        properties = null;
+        member = TrimOws(member);
         int semicolon = member.IndexOf(T.CreateTruncating(';'));
         ReadOnlySpan<T> pair = semicolon < 0 ? member : member[..semicolon];
         int equals = pair.IndexOf(T.CreateTruncating('='));
-        if (equals < 0)
+        if (equals < 0 || member.Length > MaxLength)
         {
             return false;
         }
 
         ReadOnlySpan<T> rawKey = TrimOws(pair[..equals]);
-        ReadOnlySpan<T> rawValue = TrimOws(pair[(equals + 1)..]);
-        if (rawKey.IsEmpty || rawKey.Length + rawValue.Length + 1 > MaxLength || !IsToken(rawKey))
+        if (rawKey.IsEmpty || !IsToken(rawKey) || !TryDecode(TrimOws(pair[(equals + 1)..]), out value, out int valueSize))
         {
             return false;
         }
 
-        size = rawKey.Length + 1 + rawValue.Length;
-        if (ContainsOnly(rawValue, PlainValueCharacters, PlainValueBytes))
+        size = rawKey.Length + 1 + valueSize;
+        if (semicolon >= 0)
         {
-            // Nothing percent-encoded (the usual value): the characters are the value, ASCII and valid UTF-8.
-            key = ToAsciiString(rawKey);
-            value = ToAsciiString(rawValue);
+            if (!TryParseProperties(member[(semicolon + 1)..], value, out properties))
+            {
+                return false;
+            }
+
+            size += properties.Encoded.Length;
+        }
+
+        key = ToAsciiString(rawKey);
+        return true;
+    }
+
+    /// <summary>
+    /// Parses the properties after a member's value (<c>property *( OWS ";" OWS property )</c>, W3C Baggage, "property"): each
+    /// <c>key OWS "=" OWS value</c> or <c>key OWS</c>, a key a token; an empty or invalid one makes them all invalid.
+    /// </summary>
+    private static bool TryParseProperties<T>(ReadOnlySpan<T> text, string memberValue, [NotNullWhen(true)] out BaggageMemberProperties? properties)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        properties = null;
+        var parsed = new List<BaggageProperty>();
+        int encodedLength = 0;
+        while (true)
+        {
+            int semicolon = text.IndexOf(T.CreateTruncating(';'));
+            ReadOnlySpan<T> property = TrimOws(semicolon < 0 ? text : text[..semicolon]);
+            int equals = property.IndexOf(T.CreateTruncating('='));
+            ReadOnlySpan<T> name = equals < 0 ? property : TrimOws(property[..equals]);
+            if (name.IsEmpty || !IsToken(name))
+            {
+                return false;
+            }
+
+            // ";name" or ";name=value", the value encoded as values are.
+            encodedLength += 1 + name.Length;
+            string? propertyValue = null;
+            if (equals >= 0)
+            {
+                if (!TryDecode(TrimOws(property[(equals + 1)..]), out propertyValue, out int valueSize))
+                {
+                    return false;
+                }
+
+                encodedLength += 1 + valueSize;
+            }
+
+            parsed.Add(new BaggageProperty(ToAsciiString(name), propertyValue));
+            if (semicolon < 0)
+            {
+                break;
+            }
+
+            text = text[(semicolon + 1)..];
+        }
+
+        var encoded = new byte[encodedLength];
+        int written = 0;
+        foreach (BaggageProperty property in parsed)
+        {
+            encoded[written++] = (byte)';';
+            written += Encoding.ASCII.GetBytes(property.Name, encoded.AsSpan(written));
+            if (property.Value is not null)
+            {
+                encoded[written++] = (byte)'=';
+                written += WriteValue(property.Value, encoded.AsSpan(written));
+            }
+        }
+
+        properties = new BaggageMemberProperties(memberValue, encoded, parsed.AsReadOnly());
+        return true;
+    }
+
+    /// <summary>
+    /// Decodes a value (<c>*baggage-octet</c> with percent-encoding, W3C Baggage, "value"): false for a character outside
+    /// <c>baggage-octet</c> or a broken escape; percent-decoded bytes that are not UTF-8 become U+FFFD.
+    /// <paramref name="encodedSize"/> is the length of its canonical encoding.
+    /// </summary>
+    private static bool TryDecode<T>(ReadOnlySpan<T> raw, out string value, out int encodedSize)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (ContainsOnly(raw, PlainValueCharacters, PlainValueBytes))
+        {
+            // Nothing percent-encoded (the usual value): the characters are the value and its canonical encoding.
+            value = ToAsciiString(raw);
+            encodedSize = raw.Length;
             return true;
         }
 
-        Span<byte> decoded = rawValue.Length <= 256 ? stackalloc byte[rawValue.Length] : new byte[rawValue.Length];
+        value = string.Empty;
+        encodedSize = 0;
+        Span<byte> decoded = raw.Length <= 256 ? stackalloc byte[raw.Length] : new byte[raw.Length];
         int decodedLength = 0;
-        for (int i = 0; i < rawValue.Length; i++)
+        for (int i = 0; i < raw.Length; i++)
         {
-            int c = int.CreateTruncating(rawValue[i]);
+            int c = int.CreateTruncating(raw[i]);
             if (c == '%')
             {
-                if (i + 2 >= rawValue.Length
-                    || !TryHexDigit(int.CreateTruncating(rawValue[i + 1]), out int high)
-                    || !TryHexDigit(int.CreateTruncating(rawValue[i + 2]), out int low))
+                if (i + 2 >= raw.Length
+                    || !TryHexDigit(int.CreateTruncating(raw[i + 1]), out int high)
+                    || !TryHexDigit(int.CreateTruncating(raw[i + 2]), out int low))
                 {
                     return false;
                 }
@@ -242,14 +362,9 @@ public static class BaggageCodec
             }
         }
 
-        decoded = decoded[..decodedLength];
-        if (!Utf8.IsValid(decoded))
-        {
-            return false;
-        }
-
-        key = ToAsciiString(rawKey);
-        value = Encoding.UTF8.GetString(decoded);
+        // Encoding.UTF8 replaces each maximal invalid subsequence with U+FFFD, as W3C Baggage ("value") asks.
+        value = Encoding.UTF8.GetString(decoded[..decodedLength]);
+        encodedSize = EncodedLength(value);
         return true;
     }
 
@@ -275,7 +390,7 @@ public static class BaggageCodec
         return new string(chars);
     }
 
-    /// <summary>Size of the encoded member, or 0 when it is not written (filtered out or key not a token).</summary>
+    /// <summary>Size of the encoded member with its properties, or 0 when it is not written (filtered out or key not a token).</summary>
     private static int EncodedSize(KeyValuePair<string, string> item, Func<string, bool>? keyFilter)
     {
         if (string.IsNullOrEmpty(item.Key) || !IsToken(item.Key.AsSpan()) || (keyFilter is not null && !Accepts(keyFilter, item.Key)))
@@ -283,9 +398,38 @@ public static class BaggageCodec
             return 0;
         }
 
-        ReadOnlySpan<char> value = item.Value;
+        int size = item.Key.Length + 1 + EncodedLength(item.Value);
+        if (BaggageProperties.AnyAttached && BaggageProperties.TryFind(item, out BaggageMemberProperties? properties))
+        {
+            size += properties.Encoded.Length;
+        }
+
+        return size;
+    }
+
+    /// <summary>Writes a member of <see cref="EncodedSize"/> bytes: the key, <c>=</c>, the value and the properties received with it.</summary>
+    private static int WriteMember(KeyValuePair<string, string> item, Span<byte> destination)
+    {
+        // Keys are tokens (ASCII): they copy as they are.
+        _ = Ascii.FromUtf16(item.Key, destination, out int written);
+        destination[written++] = (byte)'=';
+        written += WriteValue(item.Value, destination[written..]);
+
+        // Room left is the properties' (EncodedSize found them; the table never changes what it holds for a key).
+        if (written < destination.Length && BaggageProperties.TryFind(item, out BaggageMemberProperties? properties))
+        {
+            properties.Encoded.CopyTo(destination[written..]);
+            written += properties.Encoded.Length;
+        }
+
+        return written;
+    }
+
+    /// <summary>Length of a value percent-encoded as <see cref="WriteValue"/> writes it.</summary>
+    private static int EncodedLength(ReadOnlySpan<char> value)
+    {
         int plain = PlainPrefixLength(value);
-        int size = item.Key.Length + 1 + plain;
+        int size = plain;
         foreach (Rune rune in value[plain..].EnumerateRunes())
         {
             size += IsPlain(rune) ? 1 : 3 * rune.Utf8SequenceLength;
@@ -294,15 +438,15 @@ public static class BaggageCodec
         return size;
     }
 
-    private static int WriteMember(KeyValuePair<string, string> item, Span<byte> destination)
+    /// <summary>
+    /// Writes a value percent-encoding only what must be (W3C Baggage, "value"): code points outside <c>baggage-octet</c>, as
+    /// UTF-8 (a lone surrogate as U+FFFD), and <c>%</c>.
+    /// </summary>
+    private static int WriteValue(ReadOnlySpan<char> value, Span<byte> destination)
     {
-        // Keys are tokens (ASCII) and the plain prefix of the value is ASCII: both copy as they are.
-        _ = Ascii.FromUtf16(item.Key, destination, out int written);
-        destination[written++] = (byte)'=';
-        ReadOnlySpan<char> value = item.Value;
+        // The plain prefix of the value is ASCII: it copies as it is.
         int plain = PlainPrefixLength(value);
-        _ = Ascii.FromUtf16(value[..plain], destination[written..], out int copied);
-        written += copied;
+        _ = Ascii.FromUtf16(value[..plain], destination, out int written);
 
         Span<byte> utf8 = stackalloc byte[4];
         foreach (Rune rune in value[plain..].EnumerateRunes())
@@ -420,7 +564,7 @@ public static class BaggageCodec
         return true;
     }
 
-    // baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E (W3C Baggage §3.2.1.1)
+    // baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E (W3C Baggage, "Definition")
     private static bool IsBaggageOctet(int c) => c is 0x21 or (>= 0x23 and <= 0x2B) or (>= 0x2D and <= 0x3A) or (>= 0x3C and <= 0x5B) or (>= 0x5D and <= 0x7E);
 
     private static bool TryHexDigit(int c, out int value)

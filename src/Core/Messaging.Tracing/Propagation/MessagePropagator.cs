@@ -13,7 +13,9 @@ namespace Messaging.Tracing.Propagation;
 /// </summary>
 /// <remarks>
 /// <para>The wire format is W3C Trace Context and W3C Baggage, unless the application configured another
-/// propagator through <see cref="Propagators.DefaultTextMapPropagator"/>, which is then used instead.</para>
+/// propagator through <see cref="Propagators.DefaultTextMapPropagator"/>, which is then used instead. On the W3C path
+/// the properties of received baggage members go on with their members (<see cref="BaggageProperties"/>); another
+/// propagator writes what it writes (OpenTelemetry's <see cref="BaggagePropagator"/> has no properties).</para>
 /// <para>Injecting replaces: earlier values of the same headers are removed, and a header with nothing
 /// to carry (no valid context, no trace state, no baggage) is removed rather than left stale.</para>
 /// <para>Neither direction throws. Malformed, oversized or repeated headers give "no context"; a fault in

@@ -65,7 +65,8 @@ public class MessagingTracingEventSourceTests
     // by name and length, and the valid members are still restored.
     [Theory]
     [InlineData("user=alice,regi", 1)]
-    [InlineData("a=%ZZ,b=%4,c=%E2%82,d=ok%20value,e=%", 1)]
+    [InlineData("a=%ZZ,b=%4,c=%E2%82,d=ok%20value,e=%", 2)] // c=%E2%82 is kept, as U+FFFD
+    [InlineData("a=1;p q,b=2;ok,c=3;", 1)]
     [InlineData("user=al\u0001ice", 0)]
     [InlineData("user=alice\r\nset-cookie: session=1", 0)]
     [InlineData("=;;,%%%,=x,key with space=1", 0)]
@@ -89,6 +90,7 @@ public class MessagingTracingEventSourceTests
     [InlineData(" user = alice ,\tregion=eu-west\t")]
     [InlineData("a=1,,b=2, ,")]
     [InlineData("user=alice;ttl=30")]
+    [InlineData("user=alice ; ttl = 30 ; flag,region=eu;p=%FF")]
     public void Baggage_that_loses_nothing_is_not_reported(string baggage)
     {
         using var listener = new Listener();

@@ -112,20 +112,33 @@ public class BaggageCodecProperties(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Loosely_written_headers_parse_to_their_members()
+    public void Loosely_written_headers_parse_to_their_members_and_properties()
     {
-        var inputs = ValidHeaders.BaggageMembers.Zip(Gen.Elements(",", " , ", "\t,").Zip(Gen.Elements(string.Empty, ";p", "; p = 1 ;q")));
+        var inputs =
+            from members in ValidHeaders.BaggageMembers
+            from properties in Gen.ArrayOf(ValidHeaders.BaggageProperties, members.Length)
+            from separator in Gen.Elements(",", " , ", "\t,")
+            from ows in Gen.Elements(string.Empty, " ", " \t ")
+            select (members, properties, separator, ows);
         PropertyRun.Check(output, Parser, "loose-headers", inputs, input =>
         {
-            (KeyValuePair<string, string>[] members, (string separator, string properties)) = input;
-            string header = string.Join(separator, members.Select(m => $" {m.Key} = {Uri.EscapeDataString(m.Value)}{properties}"));
+            (KeyValuePair<string, string>[] members, (string Name, string? Value)[][] properties, string separator, string ows) = input;
+
+            // Values over-encoded (Uri.EscapeDataString encodes every reserved character), white space wherever allowed.
+            string header = string.Join(separator, members.Select((m, i) => $"{ows}{m.Key}{ows}={ows}{Uri.EscapeDataString(m.Value)}" + string.Concat(
+                properties[i].Select(p => p.Value is null ? $"{ows};{ows}{p.Name}{ows}" : $"{ows};{ows}{p.Name}{ows}={ows}{Uri.EscapeDataString(p.Value)}"))));
             Baggage parsed = BaggageCodec.Parse(header.AsSpan());
             AssertParsed(parsed);
 
-            Dictionary<string, string> original = members.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
-            Assert.All(parsed.GetBaggage(), item => Assert.Equal(original[item.Key], item.Value));
+            Dictionary<string, int> index = members.Select((m, i) => (m.Key, i)).ToDictionary(m => m.Key, m => m.i, StringComparer.Ordinal);
+            Assert.All(parsed.GetBaggage(), item =>
+            {
+                Assert.Equal(members[index[item.Key]].Value, item.Value);
+                Assert.Equal(properties[index[item.Key]].Select(p => new BaggageProperty(p.Name, p.Value)), BaggageProperties.Get(parsed, item.Key));
+            });
             if (header.Length <= BaggageCodec.MaxLength && members.Length <= BaggageCodec.MaxMembers)
             {
+                // The canonical text is never longer than this one: every member fits.
                 Assert.Equal(members.Length, parsed.Count);
             }
         });
@@ -162,15 +175,19 @@ public class BaggageCodecProperties(ITestOutputHelper output)
         Assert.Equal(baggage.Count == 0, formatted is null);
         if (formatted is not null)
         {
-            // Whatever was read is carried on whole: its canonical form fits the limits and reads back the same.
+            // Whatever was read is carried on whole, with its properties: its canonical form fits the limits and reads back
+            // the same, and is its own canonical form.
             AssertCanonical(formatted);
-            Assert.Equal(Sorted(baggage), Sorted(BaggageCodec.Parse(formatted.AsSpan())));
+            Baggage again = BaggageCodec.Parse(formatted.AsSpan());
+            Assert.Equal(WithProperties(baggage), WithProperties(again));
+            Assert.Equal(formatted, BaggageCodec.Format(again.GetBaggage()));
         }
     }
 
     /// <summary>
     /// Canonical output: ASCII within MaxLength, at most MaxMembers members joined by a bare ',', each a token key, '=' and
-    /// a value of baggage octets with upper-case percent escapes.
+    /// a value, then properties each led by a bare ';', a token name and an optional '=' and value; values of baggage octets
+    /// with upper-case percent escapes of exactly what must be encoded.
     /// </summary>
     private static void AssertCanonical(string value)
     {
@@ -180,24 +197,45 @@ public class BaggageCodecProperties(ITestOutputHelper output)
         Assert.True(members.Length <= BaggageCodec.MaxMembers);
         foreach (string member in members)
         {
-            int equals = member.IndexOf('=', StringComparison.Ordinal);
-            Assert.True(equals > 0 && IsToken(member[..equals]), member);
-            string encoded = member[(equals + 1)..];
-            for (int i = 0; i < encoded.Length; i++)
+            string[] parts = member.Split(';');
+            int equals = parts[0].IndexOf('=', StringComparison.Ordinal);
+            Assert.True(equals > 0 && IsToken(parts[0][..equals]), member);
+            AssertCanonicalValue(parts[0][(equals + 1)..], member);
+            foreach (string property in parts[1..])
             {
-                char c = encoded[i];
-                if (c == '%')
+                equals = property.IndexOf('=', StringComparison.Ordinal);
+                Assert.True(IsToken(equals < 0 ? property : property[..equals]), member);
+                if (equals >= 0)
                 {
-                    Assert.True(i + 2 < encoded.Length && IsUpperHex(encoded[i + 1]) && IsUpperHex(encoded[i + 2]), member);
-                    i += 2;
-                }
-                else
-                {
-                    Assert.True(c is '!' or (>= '#' and <= '+') or (>= '-' and <= ':') or (>= '<' and <= '[') or (>= ']' and <= '~'), member);
+                    AssertCanonicalValue(property[(equals + 1)..], member);
                 }
             }
         }
     }
+
+    private static void AssertCanonicalValue(string encoded, string member)
+    {
+        for (int i = 0; i < encoded.Length; i++)
+        {
+            char c = encoded[i];
+            if (c == '%')
+            {
+                Assert.True(i + 2 < encoded.Length && IsUpperHex(encoded[i + 1]) && IsUpperHex(encoded[i + 2]), member);
+                byte escaped = Convert.ToByte(encoded.Substring(i + 1, 2), 16);
+                Assert.False(escaped < 0x80 && escaped != (byte)'%' && IsOctet(escaped), $"{member}: needlessly encoded");
+                i += 2;
+            }
+            else
+            {
+                Assert.True(c is '!' or (>= '#' and <= '+') or (>= '-' and <= ':') or (>= '<' and <= '[') or (>= ']' and <= '~'), member);
+            }
+        }
+    }
+
+    /// <summary>The members sorted by key, each as its key, its value, then each property's name and value (null: key-only).</summary>
+    private static List<List<string?>> WithProperties(Baggage baggage) =>
+        [.. baggage.GetBaggage().OrderBy(m => m.Key, StringComparer.Ordinal).Select(m =>
+            new List<string?> { m.Key, m.Value }.Concat(BaggageProperties.Get(baggage, m.Key).SelectMany(p => new[] { p.Name, p.Value })).ToList())];
 
     /// <summary>The members the writer must keep, in order: token keys the filter accepts, while they fit the limits.</summary>
     private static KeyValuePair<string, string>[] Selected(IEnumerable<KeyValuePair<string, string>> members, Func<string, bool>? keyFilter)

@@ -20,13 +20,13 @@ public class BaggageCodecTests
         { "k=a+b", "k=a+b" },                                    // '+' is a plain octet, not a space
         { "k=%E2%82%AC", "k=\u20ac" },
         { "k=%e2%82%ac", "k=\u20ac" },
-        { "k=v;prop=1;flag", "k=v" },                            // properties are not carried
+        { "k=v;prop=1;flag", "k=v" },                            // properties: BaggageProperties reads them
         { "k=", "k=" },
         { "a=1,a=2", "a=2" },                                    // the last value wins
         { "a=1,b c=2,d=3", "a=1|d=3" },                          // an invalid member is dropped, the others kept
         { "a=1,k=v w,d=3", "a=1|d=3" },
         { "a=1,k=%ZZ,d=3", "a=1|d=3" },
-        { "a=1,k=%E2%82,d=3", "a=1|d=3" },                       // invalid UTF-8
+        { "a=1,k=%E2%82,d=3", "a=1|k=\ufffd|d=3" },              // invalid UTF-8: U+FFFD, the member kept
         { "a=1,k=%4,d=3", "a=1|d=3" },
         { "a=1,=v,d=3", "a=1|d=3" },
         { "a=1,k,d=3", "a=1|d=3" },
@@ -48,6 +48,154 @@ public class BaggageCodecTests
     {
         Assert.Equal(expected, Describe(BaggageCodec.Parse(value.AsSpan())));
         Assert.Equal(expected, Describe(BaggageCodec.Parse(Encoding.UTF8.GetBytes(value))));
+    }
+
+    public static TheoryData<string, string, string> PropertyCases => new()
+    {
+        // value → the members kept with their decoded properties, as "key=value;name=value;name|key=value" → the value written
+        { "k=v;prop", "k=v;prop", "k=v;prop" },
+        { "k=v;p1=x;p2", "k=v;p1=x;p2", "k=v;p1=x;p2" },
+        { " k = v ; p1 = x ;\tp2 \t", "k=v;p1=x;p2", "k=v;p1=x;p2" },        // optional white space, removed
+        { "k=v;p=a%20b%41", "k=v;p=a bA", "k=v;p=a%20bA" },                    // property values encoded as values are
+        { "k=v;p;p=1;p=2", "k=v;p;p=1;p=2", "k=v;p;p=1;p=2" },                 // repeated names, order kept
+        { "k=v;p=", "k=v;p=", "k=v;p=" },                                      // an empty value is not a key-only property
+        { "k=v;p=a=b", "k=v;p=a=b", "k=v;p=a=b" },
+        { "k=v;p=%FF", "k=v;p=\ufffd", "k=v;p=%EF%BF%BD" },                    // invalid UTF-8 in a property value: U+FFFD
+        { "k=;p", "k=;p", "k=;p" },
+        { "a=1,k=v;p,d=3", "a=1|k=v;p|d=3", "a=1,k=v;p,d=3" },
+
+        // W3C Baggage, "Example": 3 members, two with properties.
+        {
+            "key1=value1;property1;property2, key2 = value2, key3=value3; propertyKey=propertyValue",
+            "key1=value1;property1;property2|key2=value2|key3=value3;propertyKey=propertyValue",
+            "key1=value1;property1;property2,key2=value2,key3=value3;propertyKey=propertyValue"
+        },
+
+        // The W3C test suite (test/test_baggage.py): a key-only property is a token, '%' included, and is not decoded...
+        {
+            "SomeKey=SomeValue;ValueProp%20%09%20%3D%20%09%20PropVal",
+            "SomeKey=SomeValue;ValueProp%20%09%20%3D%20%09%20PropVal",
+            "SomeKey=SomeValue;ValueProp%20%09%20%3D%20%09%20PropVal"
+        },
+
+        // ...a property value is, and is written back encoding only what must be.
+        {
+            "SomeKey=SomeValue;SomePropKey=%09%20%22%27%3B%3Dasdf%21%40%23%24%25%5E%26%2A%28%29",
+            "SomeKey=SomeValue;SomePropKey=\t \"';=asdf!@#$%^&*()",
+            "SomeKey=SomeValue;SomePropKey=%09%20%22'%3B=asdf!@#$%25^&*()"
+        },
+        {
+            "SomeKey \t = \t SomeValue \t ; \t SomeProp \t , \t SomeKey2 \t = \t SomeValue2 \t ; \t ValueProp \t = \t PropVal",
+            "SomeKey=SomeValue;SomeProp|SomeKey2=SomeValue2;ValueProp=PropVal",
+            "SomeKey=SomeValue;SomeProp,SomeKey2=SomeValue2;ValueProp=PropVal"
+        },
+
+        // The last member of a key wins, with its properties or without any.
+        { "a=1;p,a=2", "a=2", "a=2" },
+        { "a=1,a=2;q", "a=2;q", "a=2;q" },
+        { "a=1;p,a=2;q=x", "a=2;q=x", "a=2;q=x" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PropertyCases))]
+    public void Member_properties_are_read_and_written_back_in_canonical_form(string value, string expected, string written)
+    {
+        foreach ((Baggage parsed, bool complete) in ParseBoth(value))
+        {
+            Assert.True(complete);
+            Assert.Equal(expected, DescribeWithProperties(parsed));
+            Assert.Equal(written, BaggageCodec.Format(parsed.GetBaggage()));
+            Assert.Equal(written, Encoding.ASCII.GetString(BaggageCodec.FormatUtf8(parsed, keyFilter: null)!));
+
+            // What is written reads back the same.
+            Assert.Equal(expected, DescribeWithProperties(BaggageCodec.Parse(written.AsSpan())));
+        }
+    }
+
+    [Theory]
+    [InlineData("a=1,k=v;,d=3")]                                 // an empty property
+    [InlineData("a=1,k=v;;p,d=3")]
+    [InlineData("a=1,k=v; \t,d=3")]
+    [InlineData("a=1,k=v;p q,d=3")]                              // a property key that is not a token
+    [InlineData("a=1,k=v;=x,d=3")]
+    [InlineData("a=1,k=v;p(=x,d=3")]
+    [InlineData("a=1,k=v;p\u00e9,d=3")]
+    [InlineData("a=1,k=v;p=x y,d=3")]                            // a property value outside baggage-octet
+    [InlineData("a=1,k=v;p=\"x\",d=3")]
+    [InlineData("a=1,k=v;p=a\\b,d=3")]
+    [InlineData("a=1,k=v;p=\u00e9,d=3")]
+    [InlineData("a=1,k=v;p=%ZZ,d=3")]                            // a broken escape in a property value
+    [InlineData("a=1,k=v;p=%4,d=3")]
+    [InlineData("a=1,k=v;ok;p=%,d=3")]
+    public void A_member_with_an_invalid_property_is_dropped_whole_and_reported(string value)
+    {
+        Assert.All(ParseBoth(value), parsed =>
+        {
+            Assert.Equal("a=1|d=3", DescribeWithProperties(parsed.Parsed));
+            Assert.False(parsed.Complete);
+        });
+    }
+
+    [Theory]
+    [InlineData("a=%FF", "\ufffd", "a=%EF%BF%BD")]
+    [InlineData("a=%C3", "\ufffd", "a=%EF%BF%BD")]                                // a cut sequence
+    [InlineData("a=x%E2%82y", "x\ufffdy", "a=x%EF%BF%BDy")]
+    [InlineData("a=%C3%28", "\ufffd(", "a=%EF%BF%BD(")]
+    [InlineData("a=%C0%AF", "\ufffd\ufffd", "a=%EF%BF%BD%EF%BF%BD")]              // an overlong '/'
+    [InlineData("a=%ED%A0%80", "\ufffd\ufffd\ufffd", "a=%EF%BF%BD%EF%BF%BD%EF%BF%BD")] // the encoding of the lone surrogate U+D800
+    [InlineData("a=%F4%90%80%80", "\ufffd\ufffd\ufffd\ufffd", "a=%EF%BF%BD%EF%BF%BD%EF%BF%BD%EF%BF%BD")] // past U+10FFFF
+    [InlineData("a=%C3%A9%FF", "\u00e9\ufffd", "a=%C3%A9%EF%BF%BD")]
+    public void Invalid_utf8_after_percent_decoding_becomes_U_FFFD_and_the_member_is_kept(string value, string decoded, string written)
+    {
+        foreach ((Baggage parsed, bool complete) in ParseBoth(value))
+        {
+            Assert.True(complete);
+            Assert.Equal(decoded, parsed.GetBaggage("a"));
+            Assert.Equal(written, BaggageCodec.Format(parsed.GetBaggage()));
+            Assert.Equal(decoded, BaggageCodec.Parse(written.AsSpan()).GetBaggage("a"));
+        }
+    }
+
+    [Theory]
+    [InlineData("a=%41%42", "AB", "a=AB")]                       // needless escapes decode to the same value and are not written
+    [InlineData("a=%7e%21%23%3d%5B", "~!#=[", "a=~!#=[")]
+    [InlineData("a=a+b", "a+b", "a=a+b")]                        // '+' is a plain octet, not a space
+    [InlineData("a=a%2Bb", "a+b", "a=a+b")]
+    [InlineData("a=%25", "%", "a=%25")]                          // '%' is always encoded
+    [InlineData("a=%2c%3b%5c%22%20", ",;\\\" ", "a=%2C%3B%5C%22%20")] // outside baggage-octet: encoded, upper-case hex
+    [InlineData("a=DF%2028", "DF 28", "a=DF%2028")]
+    [InlineData("a=Am%C3%A9lie", "Am\u00e9lie", "a=Am%C3%A9lie")]
+    public void Output_encodes_only_what_must_be_and_extra_encoding_round_trips(string value, string decoded, string written)
+    {
+        Baggage parsed = BaggageCodec.Parse(value.AsSpan());
+
+        Assert.Equal(decoded, parsed.GetBaggage("a"));
+        Assert.Equal(written, BaggageCodec.Format(parsed.GetBaggage()));
+        Assert.Equal(decoded, BaggageCodec.Parse(written.AsSpan()).GetBaggage("a"));
+    }
+
+    [Fact]
+    public void Every_ascii_character_is_encoded_exactly_when_it_is_not_a_baggage_octet_or_is_percent()
+    {
+        for (char c = '\0'; c < (char)0x80; c++)
+        {
+            bool plain = c is '!' or (>= '#' and <= '+') or (>= '-' and <= ':') or (>= '<' and <= '[') or (>= ']' and <= '~') && c != '%';
+            string expected = plain ? $"k={c}" : $"k=%{(int)c:X2}";
+
+            Assert.Equal(expected, BaggageCodec.Format([new KeyValuePair<string, string>("k", c.ToString())]));
+        }
+    }
+
+    [Theory]
+    [InlineData("userId=alice,serverNode=DF%2028,isProduction=false", "userId=alice|serverNode=DF 28|isProduction=false")]
+    [InlineData("userId=Am%C3%A9lie,serverNode=DF%2028,isProduction=false", "userId=Am\u00e9lie|serverNode=DF 28|isProduction=false")]
+    [InlineData("userId =   alice,serverNode = DF%2028, isProduction = false", "userId=alice|serverNode=DF 28|isProduction=false")]
+    public void The_specifications_examples_parse_and_write_back(string value, string expected)
+    {
+        Baggage parsed = BaggageCodec.Parse(value.AsSpan());
+
+        Assert.Equal(expected, Describe(parsed));
+        Assert.Equal(expected, Describe(BaggageCodec.Parse(BaggageCodec.Format(parsed.GetBaggage()).AsSpan())));
     }
 
     [Theory]
@@ -126,6 +274,49 @@ public class BaggageCodecTests
     }
 
     [Fact]
+    public void Properties_count_toward_MaxLength_on_input_and_the_member_goes_whole()
+    {
+        // a = 100 v's (102 bytes), a comma, then b with properties: 6 + n bytes. 8192 bytes in all when n = 8083.
+        string first = $"a={new string('v', 100)}";
+        string fits = $"{first},b=v;p={new string('x', 8083)}";
+        string over = $"{first},b=v;p={new string('x', 8084)}";
+
+        Baggage kept = BaggageCodec.Parse(fits.AsSpan(), null, out bool complete);
+        Assert.True(complete);
+        Assert.Equal(fits, BaggageCodec.Format(kept.GetBaggage()));
+        Assert.Equal(BaggageCodec.MaxLength, fits.Length);
+
+        Baggage dropped = BaggageCodec.Parse(over.AsSpan(), null, out complete);
+        Assert.False(complete);
+        Assert.Equal(first, BaggageCodec.Format(dropped.GetBaggage()));
+    }
+
+    [Fact]
+    public void Properties_count_toward_MaxLength_on_output_and_the_member_goes_whole()
+    {
+        // A received member of 8006 bytes with its properties, after an application's member of 202: 8209 bytes.
+        KeyValuePair<string, string> received = BaggageCodec.Parse($"b=v;p={new string('x', 8000)}".AsSpan()).GetBaggage().Single();
+        var members = new Dictionary<string, string>(StringComparer.Ordinal) { ["a"] = new string('v', 200) };
+        members.Add(received.Key, received.Value);
+
+        string? written = BaggageCodec.Format(members);
+
+        Assert.Equal($"a={new string('v', 200)}", written);
+        Assert.Equal($"b=v;p={new string('x', 8000)}", BaggageCodec.Format([received]));
+    }
+
+    [Fact]
+    public void Key_filters_keep_or_drop_a_member_with_its_properties()
+    {
+        const string Value = "tenant=acme;scope=eu,secret=s;p=1,user=alice;flag";
+        Baggage inbound = BaggageCodec.Parse(Value.AsSpan(), key => key != "secret");
+        Baggage all = BaggageCodec.Parse(Value.AsSpan());
+
+        Assert.Equal("tenant=acme;scope=eu|user=alice;flag", DescribeWithProperties(inbound));
+        Assert.Equal("tenant=acme;scope=eu,user=alice;flag", BaggageCodec.Format(all.GetBaggage(), key => key != "secret"));
+    }
+
+    [Fact]
     public void Round_trips_arbitrary_unicode_values()
     {
         var random = new Random(20261121);
@@ -166,6 +357,19 @@ public class BaggageCodecTests
 
     private static string MaxMembersDescribed() =>
         string.Join('|', Enumerable.Range(0, BaggageCodec.MaxMembers).Select(i => $"k{i:D3}=v{i}"));
+
+    /// <summary>Parses the value given as characters and as UTF-8 bytes.</summary>
+    private static (Baggage Parsed, bool Complete)[] ParseBoth(string value)
+    {
+        Baggage fromChars = BaggageCodec.Parse(value.AsSpan(), null, out bool charsComplete);
+        Baggage fromBytes = BaggageCodec.Parse(Encoding.UTF8.GetBytes(value), null, out bool bytesComplete);
+        return [(fromChars, charsComplete), (fromBytes, bytesComplete)];
+    }
+
+    /// <summary>"key=value;name=value;name|…": the members in order, each with its decoded properties.</summary>
+    private static string DescribeWithProperties(Baggage baggage) =>
+        string.Join('|', baggage.GetBaggage().Select(p => $"{p.Key}={p.Value}" + string.Concat(
+            BaggageProperties.Get(baggage, p.Key).Select(property => property.Value is null ? $";{property.Name}" : $";{property.Name}={property.Value}"))));
 
     private static string Describe(Baggage baggage) =>
         string.Join('|', baggage.GetBaggage().Select(p => $"{p.Key}={p.Value}"));

@@ -69,6 +69,25 @@ public sealed class ConfiguredPropagatorTests : IDisposable
     }
 
     [Fact]
+    public void Received_baggage_properties_are_carried_on_the_W3C_path_not_through_an_application_propagator()
+    {
+        Baggage received = BaggageCodec.Parse("user=alice;role=admin".AsSpan());
+        var w3c = new Dictionary<string, string>();
+        var custom = new Dictionary<string, string>();
+
+        Sdk.SetDefaultTextMapPropagator(new CompositeTextMapPropagator([new TraceContextPropagator(), new BaggagePropagator()]));
+        MessagePropagator.Default.Inject(w3c, StringDictionaryCarrierAdapter.Instance, Context, received);
+
+        // An application's composite that is not W3C alone (B3 and OpenTelemetry's BaggagePropagator, say) writes what it
+        // writes: OpenTelemetry's baggage has no properties.
+        Sdk.SetDefaultTextMapPropagator(new CompositeTextMapPropagator([new IdHeaderPropagator(), new BaggagePropagator()]));
+        MessagePropagator.Default.Inject(custom, StringDictionaryCarrierAdapter.Instance, Context, received);
+
+        Assert.Equal("user=alice;role=admin", w3c["baggage"]);
+        Assert.Equal("user=alice", custom["baggage"]);
+    }
+
+    [Fact]
     public void Switching_the_propagator_takes_effect_at_once()
     {
         var carrier = new Dictionary<string, string>();

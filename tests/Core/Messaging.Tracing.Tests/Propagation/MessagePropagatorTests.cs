@@ -143,6 +143,22 @@ public class MessagePropagatorTests
         Assert.Equal(2, extracted.Baggage.Count);
     }
 
+    [Theory]
+    [InlineData("userId=alice", "serverNode=DF%2028,isProduction=false", "userId=alice,serverNode=DF%2028,isProduction=false")]
+    [InlineData("userId =   alice", "serverNode = DF%2028, isProduction = false", "userId=alice,serverNode=DF%2028,isProduction=false")]
+    [InlineData("k1=v1;p1", " k2 = v2 ; p2 = x%2Cy ;p3", "k1=v1;p1,k2=v2;p2=x%2Cy;p3")]
+    public void Baggage_split_into_several_headers_is_one_list_written_back_as_one_header(string first, string second, string written)
+    {
+        // W3C Baggage, "Examples of HTTP headers": baggage might be split into multiple headers.
+        var received = new HeaderList { { "baggage", first }, { "baggage", second } };
+        var sent = new HeaderList();
+
+        PropagationContext extracted = Propagator.Extract(received, HeaderListAdapter.Instance);
+        Propagator.Inject(sent, HeaderListAdapter.Instance, Sampled, extracted.Baggage);
+
+        Assert.Equal(written, Assert.Single(sent.Values("baggage")));
+    }
+
     [Fact]
     public void Reads_MassTransit_activity_id_when_traceparent_is_absent()
     {

@@ -90,11 +90,23 @@ internal static class ValidHeaders
         from members in Gen.ArrayOf(BaggageKey.Zip(BaggageValue, (k, v) => new KeyValuePair<string, string>(k, v)), count)
         select members.DistinctBy(m => m.Key, StringComparer.Ordinal).ToArray();
 
+    /// <summary>
+    /// Properties of a baggage member (W3C Baggage, "property"): token names, repeated at times, each key-only (null value) or
+    /// with a value of well-formed unicode, empty at times.
+    /// </summary>
+    public static Gen<(string Name, string? Value)[]> BaggageProperties { get; } =
+        from count in Gen.Frequency((3, Gen.Constant(0)), (6, Gen.Choose(1, 3)), (1, Gen.Choose(4, 12)))
+        from properties in Gen.ArrayOf(
+            Gen.Frequency((1, Gen.Constant("p")), (3, BaggageKey))
+                .Zip(Gen.Frequency((1, Gen.Constant<string?>(null)), (3, BaggageValue.Select(v => (string?)v)))),
+            count)
+        select properties;
+
     /// <summary>A valid baggage header written loosely: optional white space, properties after values.</summary>
     public static Gen<string> Baggage { get; } =
         from members in BaggageMembers
         from spaced in Gen.Elements(false, true)
-        from properties in Gen.Elements(string.Empty, ";p", ";p=1", "; q = 2 ")
+        from properties in Gen.Elements(string.Empty, ";p", ";p=1", "; q = 2 ", " ; p = %41%FF ;p;p=", ";a%2B=%2B+")
         select string.Join(spaced ? " , " : ",", members.Select(m => $"{m.Key}={Uri.EscapeDataString(m.Value)}{properties}"));
 
 
