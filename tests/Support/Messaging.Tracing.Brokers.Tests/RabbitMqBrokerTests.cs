@@ -52,7 +52,7 @@ public sealed class RabbitMqBrokerTests(RabbitMqBroker broker)
         Assert.True(TraceParentCodec.TryParse(receivedTraceParent, out ActivityContext parsed));
         Assert.Equal(sent.TraceId, parsed.TraceId);
         Assert.Equal(sent.SpanId, parsed.SpanId);
-        Assert.Equal(ActivityTraceFlags.Recorded, parsed.TraceFlags);
+        Assert.Equal(sent.TraceFlags, parsed.TraceFlags);
     }
 
     [Fact]
