@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
 using Messaging.Tracing.Propagation;
 using Messaging.Tracing.Testing;
@@ -260,5 +261,28 @@ public class AppendTracingListenerTests(PostgresDatabase database)
 
         // Marten calls no listener when the batch fails: the append span is never ended, so never exported (docs/marten.md).
         TraceAssert.Shape("request (internal)", collector.Spans);
+    }
+
+    [Fact]
+    public async Task Inline_projections_run_before_the_append_span_in_the_callers_span_and_need_no_restore()
+    {
+        using var collector = new SpanCollector();
+        var seen = new List<(Activity? Current, object? TraceParent)>();
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options =>
+            options.Projections.Add(new CurrentSpanProjection((current, traceparent) => seen.Add((current, traceparent))), ProjectionLifecycle.Inline));
+
+        using Activity request = collector.StartRootSpan("request");
+        await using (IDocumentSession session = store.Store.LightweightSession())
+        {
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        Assert.Equal(2, seen.Count);
+        Assert.All(seen, s =>
+        {
+            Assert.Same(request, s.Current);
+            Assert.Null(s.TraceParent);
+        });
     }
 }
