@@ -119,7 +119,7 @@ public static class HostileHeaderCorpus
                 malformed: [TraceParent]),
             Continuing(
                 $"traceparent-future-version-{size}",
-                $"A future-version traceparent with {length} bytes of extra fields: accepted by its version-00 prefix (W3C Trace Context, "Versioning of traceparent").",
+                $"A future-version traceparent with {length} bytes of extra fields: accepted by its version-00 prefix (W3C Trace Context, section Versioning of traceparent).",
                 [Text(TraceParent, "cc" + ValidTraceParent[2..] + "-" + new string('x', length - ValidTraceParent.Length - 1))],
                 HostileHeaderOutcome.Continue),
             Continuing(
