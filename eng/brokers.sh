@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs (Debian packages) and starts the brokers the tests need: RabbitMQ and Redis; and installs Python's pika, the
-# foreign AMQP producer of the tests.
+# Installs (Debian packages) and starts the brokers the tests need: RabbitMQ, Redis and PostgreSQL (with the tests' login:
+# role and database messaging_tracing, password messaging_tracing); and installs Python's pika, the foreign AMQP
+# producer of the tests.
 # Idempotent: what is installed is not installed again, what runs is not started again, so a
 # second run takes seconds. Kafka needs nothing here: the tests use librdkafka's in-process mock
 # cluster unless KAFKA_BOOTSTRAP_SERVERS names a real one (docs/architecture.md, §6).
@@ -10,6 +11,10 @@
 #   REDIS_CONNECTION  host:port[,options]                (default localhost:6379)
 #   When either points to a host other than this machine, that broker is neither installed nor
 #   started here; the script only checks that it answers (AMQP protocol header, Redis PING).
+#   POSTGRES_CONNECTION  Npgsql connection string      (default Host=localhost;Port=5432;Username=messaging_tracing;
+#                                                         Password=messaging_tracing;Database=messaging_tracing)
+#   When set, PostgreSQL is neither installed nor started here, and no login is made; the script only checks that the
+#   server it names answers (PostgreSQL SSLRequest).
 #   BROKERS_START_TIMEOUT  seconds to wait for each broker (default 120)
 set -euo pipefail
 
@@ -51,6 +56,25 @@ redis_host_port() {
   printf '%s %s\n' "${host:-localhost}" "${port:-6379}"
 }
 
+# Prints "host port" of an Npgsql connection string (Host or Server, Port; the first of several hosts).
+postgres_host_port() {
+  local host="" port="" pair key value pairs=()
+  IFS=';' read -ra pairs <<<"$1"
+  for pair in "${pairs[@]}"; do
+    key="${pair%%=*}"; key="${key//[[:space:]]/}"; key="${key,,}"
+    value="${pair#*=}"; value="${value#"${value%%[![:space:]]*}"}"; value="${value%"${value##*[![:space:]]}"}"
+    case "$key" in
+      host | server) host="${value%%,*}" ;;
+      port) port="$value" ;;
+    esac
+  done
+  if [[ "$host" =~ ^(.*):([0-9]+)$ && "$host" != *::* ]]; then # host:port
+    host="${BASH_REMATCH[1]}"; port="${BASH_REMATCH[2]}"
+  fi
+  host="${host#[}"; host="${host%]}"
+  printf '%s %s\n' "${host:-localhost}" "${port:-5432}"
+}
+
 is_local_host() {
   case "$1" in
     localhost | 127.* | ::1 | 0.0.0.0 | "$(hostname)" | "$(hostname -f 2>/dev/null || hostname)") return 0 ;;
@@ -75,6 +99,13 @@ redis_answers() {
   local reply
   reply="$(timeout 3 bash -c "exec 3<>/dev/tcp/$1/$2 && printf '*1\\r\\n\$4\\r\\nPING\\r\\n' >&3 && head -c 1 <&3" 2>/dev/null)" || return 1
   [[ "$reply" == "+" || "$reply" == "-" ]]
+}
+
+# True when host:port answers a PostgreSQL SSLRequest like a PostgreSQL server: S (TLS offered) or N (not).
+postgres_answers() {
+  local reply
+  reply="$(timeout 3 bash -c "exec 3<>/dev/tcp/$1/$2 && printf '\\x00\\x00\\x00\\x08\\x04\\xd2\\x16\\x2f' >&3 && head -c 1 <&3" 2>/dev/null)" || return 1
+  [[ "$reply" == S || "$reply" == N ]]
 }
 
 # Waits (bounded) until "$@" succeeds.
@@ -230,6 +261,77 @@ start_redis() {
   log "Redis: ready on port $port"
 }
 
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+# The tests' login on the local server (tests/Support: PostgresDatabase uses the same default).
+readonly PG_LOGIN=messaging_tracing PG_PORT=5432
+
+# True when the tests' login connects over TCP loopback with its password.
+postgres_login_works() {
+  command -v psql >/dev/null &&
+    PGPASSWORD="$PG_LOGIN" PGCONNECT_TIMEOUT=3 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U "$PG_LOGIN" -d "$PG_LOGIN" \
+      -tAc 'SELECT 1' >/dev/null 2>&1
+}
+
+# psql as the postgres superuser over the local socket (peer authentication), from a directory it may read.
+psql_admin() {
+  (cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" -tA "$@")
+}
+
+start_postgres() {
+  if [[ -n "${POSTGRES_CONNECTION:-}" ]]; then
+    local host port
+    read -r host port < <(postgres_host_port "$POSTGRES_CONNECTION")
+    log "PostgreSQL: POSTGRES_CONNECTION names $host:$port, not installing or starting one here"
+    wait_for postgres_answers "$host" "$port" || die "PostgreSQL at $host:$port (POSTGRES_CONNECTION) does not answer"
+    return 0
+  fi
+
+  if postgres_login_works; then
+    log "PostgreSQL: already running (port $PG_PORT, login $PG_LOGIN)"
+    return 0
+  fi
+
+  apt_install_missing postgresql
+  [[ $(id -u) == 0 ]] || die "PostgreSQL: the login $PG_LOGIN does not work on port $PG_PORT; run this script as root to start the server and create it, or set POSTGRES_CONNECTION"
+
+  # Debian's way: a cluster per version (the package's postinst creates 'main'), started by pg_ctlcluster, which runs the
+  # server as the postgres user. Use the cluster on $PG_PORT; create 'main' for the newest installed version if none exists.
+  local version cluster status logfile
+  read -r version cluster status logfile < <(pg_lsclusters -h | awk -v port="$PG_PORT" '$3 == port { print $1, $2, $4, $7; exit }') || true
+  if [[ -z "${version:-}" ]]; then
+    version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
+    cluster=main
+    log "PostgreSQL: creating cluster $version/$cluster (pg_createcluster, port $PG_PORT)"
+    pg_createcluster --port "$PG_PORT" "$version" "$cluster" >&2 || die "pg_createcluster $version $cluster failed"
+    status=down logfile="/var/log/postgresql/postgresql-$version-$cluster.log"
+  fi
+  if [[ "$status" != online* ]]; then
+    log "PostgreSQL: starting (pg_ctlcluster $version $cluster start, port $PG_PORT)"
+    pg_ctlcluster "$version" "$cluster" start >&2 || { tail -n 20 "$logfile" >&2 2>/dev/null || true; die "pg_ctlcluster $version $cluster start failed; see $logfile"; }
+  fi
+
+  local deadline=$((SECONDS + START_TIMEOUT))
+  until pg_isready -q -h 127.0.0.1 -p "$PG_PORT"; do
+    if ((SECONDS >= deadline)); then
+      tail -n 20 "$logfile" >&2 2>/dev/null || true
+      die "PostgreSQL did not accept connections on port $PG_PORT within ${START_TIMEOUT}s; see $logfile"
+    fi
+    sleep 0.5
+  done
+
+  # The tests' role and database, created when missing (the role's password reset when it exists but the login failed).
+  psql_admin -c "DO \$\$ BEGIN
+      IF EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_LOGIN') THEN ALTER ROLE $PG_LOGIN LOGIN PASSWORD '$PG_LOGIN';
+      ELSE CREATE ROLE $PG_LOGIN LOGIN PASSWORD '$PG_LOGIN'; END IF; END \$\$" >&2 || die "could not create the role $PG_LOGIN"
+  if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$PG_LOGIN'")" ]]; then
+    log "PostgreSQL: creating database $PG_LOGIN owned by $PG_LOGIN"
+    psql_admin -c "CREATE DATABASE $PG_LOGIN OWNER $PG_LOGIN" >&2 || die "could not create the database $PG_LOGIN"
+  fi
+  postgres_login_works || die "PostgreSQL runs but the login $PG_LOGIN/$PG_LOGIN fails on 127.0.0.1:$PG_PORT; check pg_hba.conf ($logfile)"
+  log "PostgreSQL: ready on port $PG_PORT (login $PG_LOGIN)"
+}
+
 # One run at a time on a machine: two concurrent runs would both try to install and start. The
 # lock is held by flock itself (-o: not inherited by the script), so the daemons started below
 # never keep it.
@@ -247,6 +349,7 @@ read -r rabbit_host rabbit_port < <(amqp_host_port "${RABBITMQ_URI:-amqp://guest
 if is_local_host "$rabbit_host" && ! amqp_answers 127.0.0.1 "$rabbit_port"; then packages+=(rabbitmq-server); fi
 read -r redis_host redis_port < <(redis_host_port "${REDIS_CONNECTION:-localhost:6379}")
 if is_local_host "$redis_host" && ! redis_answers 127.0.0.1 "$redis_port"; then packages+=(redis-server); fi
+if [[ -z "${POSTGRES_CONNECTION:-}" ]] && ! postgres_login_works; then packages+=(postgresql); fi
 if ((${#packages[@]} > 0)); then apt_install_missing "${packages[@]}"; fi
 
 # --- foreign producers ------------------------------------------------------------------------
@@ -259,4 +362,5 @@ install_foreign_clients() {
 
 start_rabbitmq
 start_redis
+start_postgres
 install_foreign_clients

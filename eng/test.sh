@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, CI): prepares the machine and runs every test, on two sets of client libraries.
 #
-#   eng/brokers.sh        installs/starts RabbitMQ and Redis, and Python's pika (a foreign AMQP producer), when needed
+#   eng/brokers.sh        installs/starts RabbitMQ, Redis and PostgreSQL, and Python's pika (a foreign AMQP producer), when needed
 #   eng/compose-check.sh  validates docker-compose.yml (docker-compose config; no engine needed)
 #   newest                dotnet test Messaging.Tracing.sln: every test, on the newest client libraries served
 #   floor                 dotnet test Messaging.Tracing.Floor.slnf -p:ClientVersions=Floor: the core, transport and

@@ -26,7 +26,7 @@ namespace Messaging.Tracing;
 /// </example>
 public static class BaggageKeyFilter
 {
-    // tchar of RFC 9110 §5.6.2: the characters of a baggage key (W3C Baggage §3.2.1.1).
+    // tchar of RFC 9110 §5.6.2: the characters of a baggage key (W3C Baggage, "key").
     private static readonly SearchValues<char> TokenCharacters =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 

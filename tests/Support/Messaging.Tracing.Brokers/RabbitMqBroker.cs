@@ -103,7 +103,7 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         {
             throw new BrokerUnavailableException(
                 $"RabbitMQ is not reachable at {DisplayAddress} ({UriVariable}={(Environment.GetEnvironmentVariable(UriVariable) is null ? "unset, default" : "set")}): {ex.GetBaseException().Message} "
-                + "Start the test brokers with eng/brokers.sh (installs and starts RabbitMQ and Redis), "
+                + "Start the test brokers with eng/brokers.sh (installs and starts RabbitMQ, Redis and PostgreSQL), "
                 + $"or set {UriVariable} to a running broker.",
                 ex);
         }

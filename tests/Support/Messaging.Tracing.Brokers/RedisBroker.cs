@@ -107,7 +107,7 @@ public sealed class RedisBroker : IAsyncLifetime
         {
             throw new BrokerUnavailableException(
                 $"Redis is not reachable at {string.Join(",", options.EndPoints)} ({ConnectionVariable}={(Environment.GetEnvironmentVariable(ConnectionVariable) is null ? "unset, default" : "set")}): {ex.Message} "
-                + "Start the test brokers with eng/brokers.sh (installs and starts RabbitMQ and Redis), "
+                + "Start the test brokers with eng/brokers.sh (installs and starts RabbitMQ, Redis and PostgreSQL), "
                 + $"or set {ConnectionVariable} to a running server.",
                 ex);
         }

@@ -34,7 +34,7 @@ public static class HostileHeaderCorpus
 
     /// <summary>
     /// Members of the long <c>tracestate</c> and <c>baggage</c> lists: far past the 32 <c>tracestate</c> members of W3C
-    /// Trace Context ("tracestate Header Field Values") and the 64 <c>baggage</c> members of W3C Baggage §3.3.1.
+    /// Trace Context ("tracestate Header Field Values") and the 64 <c>baggage</c> members of W3C Baggage ("Limits").
     /// </summary>
     public const int ManyMembers = 10_000;
 
@@ -119,7 +119,7 @@ public static class HostileHeaderCorpus
                 malformed: [TraceParent]),
             Continuing(
                 $"traceparent-future-version-{size}",
-                $"A future-version traceparent with {length} bytes of extra fields: accepted by its version-00 prefix (W3C Trace Context §4.3).",
+                $"A future-version traceparent with {length} bytes of extra fields: accepted by its version-00 prefix (W3C Trace Context, section Versioning of traceparent).",
                 [Text(TraceParent, "cc" + ValidTraceParent[2..] + "-" + new string('x', length - ValidTraceParent.Length - 1))],
                 HostileHeaderOutcome.Continue),
             Continuing(

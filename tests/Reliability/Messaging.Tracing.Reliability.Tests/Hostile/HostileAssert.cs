@@ -13,10 +13,10 @@ public static class HostileAssert
     /// <summary>W3C Trace Context Level 2, "trace-flags": the sampled (01) and random trace id (02) flags are carried.</summary>
     private const ActivityTraceFlags KnownFlags = ActivityTraceFlags.Recorded | (ActivityTraceFlags)0x02;
 
-    /// <summary>W3C Baggage §3.3.1: a consumer keeps at least 64 members.</summary>
+    /// <summary>W3C Baggage ("Limits"): a consumer keeps at least 64 members.</summary>
     private const int MinimumBaggageMembers = 64;
 
-    /// <summary>W3C Baggage §3.3.1: a consumer keeps at least 8192 bytes.</summary>
+    /// <summary>W3C Baggage ("Limits"): a consumer keeps at least 8192 bytes.</summary>
     private const int MinimumBaggageBytes = 8192;
 
     /// <summary>
