@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using Messaging.Tracing.Brokers;
 using Messaging.Tracing.Propagation;
 using Messaging.Tracing.Testing;
 using OpenTelemetry;

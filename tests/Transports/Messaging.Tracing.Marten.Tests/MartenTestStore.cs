@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using Marten;
+using Messaging.Tracing.Brokers;
 using Npgsql;
 
 namespace Messaging.Tracing.Marten.Tests;

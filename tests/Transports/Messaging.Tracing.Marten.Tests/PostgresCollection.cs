@@ -1,3 +1,4 @@
+using Messaging.Tracing.Brokers;
 using Xunit;
 
 namespace Messaging.Tracing.Marten.Tests;

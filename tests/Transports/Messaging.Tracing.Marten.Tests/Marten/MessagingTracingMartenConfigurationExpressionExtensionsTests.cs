@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading.Tasks;
 using Marten;
+using Messaging.Tracing.Brokers;
 using Messaging.Tracing.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
