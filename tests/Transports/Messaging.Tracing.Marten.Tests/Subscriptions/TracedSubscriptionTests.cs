@@ -1,0 +1,69 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using JasperFx.Events.Daemon;
+using Marten;
+using Messaging.Tracing.Brokers;
+using Messaging.Tracing.Testing;
+using Xunit;
+
+namespace Messaging.Tracing.Marten.Tests.Subscriptions;
+
+[Collection(PostgresDatabase.CollectionName)]
+public class TracedSubscriptionTests(PostgresDatabase database)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_live_daemon_handles_each_event_in_a_process_span_that_follows_from_its_append()
+    {
+        // Listening to Marten makes the daemon's page span current while the page runs: the subscription must set it aside.
+        // That span is a trace of its own, left out of the collector.
+        int daemonPageSpans = 0;
+        using var martenListener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Marten",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = span =>
+            {
+                if (span.OperationName.EndsWith(".execution", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref daemonPageSpans);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(martenListener);
+        using var collector = new SpanCollector();
+        var subscription = new RecordingSubscription(MessagingTracer.Default);
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+
+        using (collector.StartRootSpan("request"))
+        {
+            await using IDocumentSession session = store.Store.LightweightSession();
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        await Wait.UntilAsync(() => subscription.Handled.Count >= 2, Timeout, "the subscription to handle both events");
+        await daemon.StopAllAsync();
+
+        await TraceAssert.ShapeAsync(collector, """
+            request (internal)
+            └── append Band (producer)
+                ├┄┄ process Recorder (consumer)
+                └┄┄ process Recorder (consumer)
+            """, spanCount: 4, Timeout);
+        Assert.True(Volatile.Read(ref daemonPageSpans) > 0, "the daemon's page span was never started");
+        Activity append = collector.Spans.Single(s => s.Kind == ActivityKind.Producer);
+        Assert.All(subscription.Handled, handled =>
+        {
+            Assert.NotNull(handled.Current);
+            Assert.Equal(append.SpanId, handled.Current.ParentSpanId);
+            Assert.Equal(append.TraceId.ToHexString(), handled.Current.GetTagItem("messaging.message.conversation_id"));
+        });
+    }
+}
