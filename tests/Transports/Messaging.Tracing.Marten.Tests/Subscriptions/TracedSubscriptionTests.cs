@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
 using Messaging.Tracing.Brokers;
 using Messaging.Tracing.Testing;
@@ -64,6 +65,44 @@ public class TracedSubscriptionTests(PostgresDatabase database)
             Assert.NotNull(handled.Current);
             Assert.Equal(append.SpanId, handled.Current.ParentSpanId);
             Assert.Equal(append.TraceId.ToHexString(), handled.Current.GetTagItem("messaging.message.conversation_id"));
+        });
+    }
+
+    [Fact]
+    public async Task A_subscription_shard_run_in_rebuild_mode_handles_each_event_in_a_new_trace_linked_to_its_append()
+    {
+        using var collector = new SpanCollector();
+        var subscription = new RecordingSubscription(MessagingTracer.Default);
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        ShardName shard = daemon.CurrentAgents().Single().Name;
+        await daemon.StopAgentAsync(shard);
+
+        using (collector.StartRootSpan("request"))
+        {
+            await using IDocumentSession session = store.Store.LightweightSession();
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        await daemon.StartAgentInRebuildModeAsync(shard, CancellationToken.None);
+        await Wait.UntilAsync(() => subscription.Handled.Count >= 2, Timeout, "the subscription to handle both events");
+        await daemon.StopAllAsync();
+
+        await TraceAssert.ShapeAsync(collector, """
+            request (internal)
+            └── append Band (producer)
+                ├┄┄ process Recorder (consumer) [new trace]
+                └┄┄ process Recorder (consumer) [new trace]
+            """, spanCount: 4, Timeout);
+        Activity append = collector.Spans.Single(s => s.Kind == ActivityKind.Producer);
+        Assert.All(subscription.Handled, handled =>
+        {
+            Assert.NotNull(handled.Current);
+            Assert.Equal(default, handled.Current.ParentSpanId);
+            Assert.NotEqual(append.TraceId, handled.Current.TraceId);
+            Assert.Equal(append.SpanId, Assert.Single(handled.Current.Links).Context.SpanId);
         });
     }
 }
