@@ -105,4 +105,32 @@ public class TracedSubscriptionTests(PostgresDatabase database)
             Assert.Equal(append.SpanId, Assert.Single(handled.Current.Links).Context.SpanId);
         });
     }
+
+    [Fact]
+    public async Task A_daemon_started_after_the_append_reports_continuous_mode_so_its_spans_follow_from_the_append()
+    {
+        // Marten does not flag a backlog worked through after downtime: the shard runs in Continuous mode (pinned here).
+        using var collector = new SpanCollector();
+        var subscription = new RecordingSubscription(MessagingTracer.Default);
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+
+        using (collector.StartRootSpan("request"))
+        {
+            await using IDocumentSession session = store.Store.LightweightSession();
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        await Wait.UntilAsync(() => subscription.Handled.Count >= 2, Timeout, "the subscription to handle both events");
+        await daemon.StopAllAsync();
+
+        await TraceAssert.ShapeAsync(collector, """
+            request (internal)
+            └── append Band (producer)
+                ├┄┄ process Recorder (consumer)
+                └┄┄ process Recorder (consumer)
+            """, spanCount: 4, Timeout);
+    }
 }
