@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading;
@@ -19,9 +20,17 @@ internal sealed class RecordingSubscription : TracedSubscription
 
     public ConcurrentQueue<(IEvent Event, Activity? Current)> Handled { get; } = new();
 
+    /// <summary>When set, handling an event of this type throws <see cref="InvalidOperationException"/>.</summary>
+    public Type? FailOn { get; init; }
+
     protected override Task HandleAsync(IEvent storedEvent, IDocumentOperations operations, CancellationToken cancellationToken)
     {
         Handled.Enqueue((storedEvent, Activity.Current));
+        if (storedEvent.EventType == FailOn)
+        {
+            throw new InvalidOperationException("The handler failed.");
+        }
+
         return Task.CompletedTask;
     }
 }

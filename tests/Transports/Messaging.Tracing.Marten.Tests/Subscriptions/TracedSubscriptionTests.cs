@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
@@ -132,5 +133,33 @@ public class TracedSubscriptionTests(PostgresDatabase database)
                 ├┄┄ process Recorder (consumer)
                 └┄┄ process Recorder (consumer)
             """, spanCount: 4, Timeout);
+    }
+
+    [Fact]
+    public async Task A_handler_exception_is_recorded_on_its_process_span_and_the_other_events_spans_stay_ok()
+    {
+        using var collector = new SpanCollector();
+        var subscription = new RecordingSubscription(MessagingTracer.Default) { FailOn = typeof(ReviewAdded) };
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+
+        using (collector.StartRootSpan("request"))
+        {
+            await using IDocumentSession session = store.Store.LightweightSession();
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        IReadOnlyList<Activity> spans = await collector.WaitForAsync(
+            all => all.Any(s => s.Kind == ActivityKind.Consumer && s.Status == ActivityStatusCode.Error),
+            Timeout);
+        await daemon.StopAllAsync();
+
+        Activity failed = spans.First(s => s.Kind == ActivityKind.Consumer && s.Status == ActivityStatusCode.Error);
+        Assert.Equal(typeof(InvalidOperationException).FullName, failed.GetTagItem("error.type"));
+        Activity append = spans.Single(s => s.Kind == ActivityKind.Producer);
+        Assert.Equal(append.SpanId, failed.ParentSpanId);
+        Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.Status != ActivityStatusCode.Error);
     }
 }
