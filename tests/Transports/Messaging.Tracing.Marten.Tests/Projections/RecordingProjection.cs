@@ -23,13 +23,6 @@ internal sealed class RecordingProjection : TracedEventProjection
     /// <summary>When set, handling an event of this type throws <see cref="InvalidOperationException"/>.</summary>
     public Type? FailOn { get; init; }
 
-    /// <summary>The projection's <see cref="TracedEventProjection.LiveWindow"/>.</summary>
-    public TimeSpan Window
-    {
-        get => LiveWindow;
-        init => LiveWindow = value;
-    }
-
     protected override Task HandleAsync(IEvent storedEvent, IDocumentOperations operations, CancellationToken cancellationToken)
     {
         Handled.Enqueue((storedEvent, Activity.Current));
