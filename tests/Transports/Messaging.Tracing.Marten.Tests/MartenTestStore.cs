@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
+using JasperFx.Events;
 using Marten;
 using Messaging.Tracing.Brokers;
 using Npgsql;
@@ -66,6 +68,14 @@ internal sealed class MartenTestStore : IAsyncDisposable
         }
 
         return rows;
+    }
+
+    /// <summary>When PostgreSQL stored the stream's newest event (<see cref="IEvent.Timestamp"/>).</summary>
+    public async Task<DateTimeOffset> NewestTimestampAsync(Guid streamId)
+    {
+        await using IQuerySession query = Store.QuerySession();
+        IReadOnlyList<IEvent> events = await query.Events.FetchStreamAsync(streamId);
+        return events.Max(e => e.Timestamp);
     }
 
     public async ValueTask DisposeAsync()

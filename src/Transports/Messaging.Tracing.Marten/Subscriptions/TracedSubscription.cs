@@ -7,8 +7,6 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
-using Messaging.Tracing.Diagnostics;
-using Messaging.Tracing.Spans;
 
 namespace Messaging.Tracing.Marten.Subscriptions;
 
@@ -17,25 +15,42 @@ namespace Messaging.Tracing.Marten.Subscriptions;
 /// <c>process {subscription}</c> span restored from the event's stored headers.
 /// </summary>
 /// <remarks>
-/// A live daemon (<see cref="ShardExecutionMode.Continuous"/>) follows from the append: the span continues the append's
-/// trace, parented on the append span, with a <c>follows_from</c> link — the daemon's own page span (Marten's
-/// <c>execution</c> span, current while the page runs) is set aside. A rebuild or catch-up starts a new trace with a
-/// <c>follows_from</c> link to the append. A handler exception is recorded on the span and rethrown; a fault in the
-/// instrumentation never reaches the daemon.
+/// <para>
+/// An event is delivered live when the daemon runs in <see cref="ShardExecutionMode.Continuous"/> mode and the event is no
+/// older than <see cref="LiveWindow"/> when its turn comes: its span follows from the append (the append's trace, parented
+/// on the append span, with a <c>follows_from</c> link) — the daemon's own page span (Marten's <c>execution</c> span,
+/// current while the page runs) is set aside. Any other event — a rebuild or a replay, or an older event, which is a daemon
+/// catching up after downtime (Marten reports that as <see cref="ShardExecutionMode.Continuous"/> too) — starts a new
+/// trace with a <c>follows_from</c> link to the append.
+/// </para>
+/// <para>
+/// A handler exception is recorded on the span and rethrown; a fault in the instrumentation never reaches the daemon.
+/// </para>
 /// </remarks>
 public abstract class TracedSubscription : SubscriptionBase
 {
-    private const string System = "marten";
-    private const string ProcessOperation = "process";
-
-    private readonly MessagingTracer _tracer;
+    private readonly EventProcessTracer _processing;
+    private readonly Func<IEvent, IDocumentOperations, CancellationToken, Task> _handle;
 
     /// <summary>Initializes the subscription.</summary>
     /// <param name="tracer">The tracer the process spans are started with.</param>
     protected TracedSubscription(MessagingTracer tracer)
     {
-        ArgumentNullException.ThrowIfNull(tracer);
-        _tracer = tracer;
+        _processing = new EventProcessTracer(tracer, nameof(TracedSubscription));
+        _handle = HandleAsync;
+    }
+
+    /// <summary>
+    /// How old an event may be, when a continuous daemon reaches it, and still be handled live (in the append's trace);
+    /// an older one is handled as a catch-up, in a new trace linked to its append. Five minutes by default;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for no limit (every event a continuous daemon reaches is live).
+    /// </summary>
+    /// <remarks>The age is measured from <see cref="IEvent.Timestamp"/>, the time PostgreSQL stored the event.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
+    protected TimeSpan LiveWindow
+    {
+        get => _processing.LiveWindow;
+        set => _processing.LiveWindow = value;
     }
 
     /// <summary>Handles each event of the page in its own process scope, in order.</summary>
@@ -54,21 +69,7 @@ public abstract class TracedSubscription : SubscriptionBase
         ArgumentNullException.ThrowIfNull(controller);
         foreach (IEvent @event in page.Events)
         {
-            Activity? ambient = Activity.Current;
-            ProcessScope? scope = Open(@event, page, controller.Mode, ambient);
-            try
-            {
-                await HandleAsync(@event, operations, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                Record(scope, ex);
-                throw;
-            }
-            finally
-            {
-                Close(scope, ambient);
-            }
+            await _processing.ProcessAsync(@event, operations, page.ShardName.Name, controller.Mode, _handle, cancellationToken).ConfigureAwait(false);
         }
 
         return await CompletePageAsync(page, operations, cancellationToken).ConfigureAwait(false);
@@ -88,62 +89,4 @@ public abstract class TracedSubscription : SubscriptionBase
     /// <returns>A listener that does nothing, unless overridden.</returns>
     protected virtual Task<IChangeListener> CompletePageAsync(EventRange page, IDocumentOperations operations, CancellationToken cancellationToken)
         => Task.FromResult<IChangeListener>(NullChangeListener.Instance);
-
-    private ProcessScope? Open(IEvent @event, EventRange page, ShardExecutionMode mode, Activity? ambient)
-    {
-        try
-        {
-            bool live = mode == ShardExecutionMode.Continuous;
-            if (live)
-            {
-                // FollowsFrom parents on the current span when there is one: the daemon's page span is set aside so a live
-                // process span sits in the append's trace. Close restores it.
-                Activity.Current = null;
-            }
-
-            ProcessScope scope = _tracer.StartProcess(
-                _tracer.Extract(@event, EventHeadersCarrierAdapter.Instance),
-                new MessagingOperation(System, MessagingOperationType.Process, ProcessOperation, page.ShardName.Name),
-                live ? MessageRelationship.FollowsFrom : MessageRelationship.NewTrace,
-                message: @event);
-            if (scope.Activity is { IsAllDataRequested: true } activity && !string.IsNullOrEmpty(@event.CorrelationId))
-            {
-                activity.SetTag(MessagingAttributes.ConversationId, @event.CorrelationId);
-            }
-
-            return scope;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(TracedSubscription), ex);
-            Activity.Current = ambient;
-            return null;
-        }
-    }
-
-    private static void Record(ProcessScope? scope, Exception exception)
-    {
-        try
-        {
-            scope?.RecordException(exception);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(TracedSubscription), ex);
-        }
-    }
-
-    private static void Close(ProcessScope? scope, Activity? ambient)
-    {
-        try
-        {
-            scope?.Dispose();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(TracedSubscription), ex);
-        }
-
-        Activity.Current = ambient;
-    }
 }

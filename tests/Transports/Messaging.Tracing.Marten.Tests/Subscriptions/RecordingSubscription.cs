@@ -23,6 +23,13 @@ internal sealed class RecordingSubscription : TracedSubscription
     /// <summary>When set, handling an event of this type throws <see cref="InvalidOperationException"/>.</summary>
     public Type? FailOn { get; init; }
 
+    /// <summary>The subscription's <see cref="TracedSubscription.LiveWindow"/>.</summary>
+    public TimeSpan Window
+    {
+        get => LiveWindow;
+        init => LiveWindow = value;
+    }
+
     protected override Task HandleAsync(IEvent storedEvent, IDocumentOperations operations, CancellationToken cancellationToken)
     {
         Handled.Enqueue((storedEvent, Activity.Current));

@@ -136,6 +136,57 @@ public class TracedSubscriptionTests(PostgresDatabase database)
     }
 
     [Fact]
+    public async Task A_daemon_catching_up_on_events_older_than_the_live_window_handles_each_in_a_new_trace_linked_to_its_append()
+    {
+        // Catch-up after downtime: the daemon starts after the append and reports Continuous, but the events are older than
+        // the window when it reaches them.
+        TimeSpan window = TimeSpan.FromMilliseconds(200);
+        using var collector = new SpanCollector();
+        var subscription = new RecordingSubscription(MessagingTracer.Default) { Window = window };
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        var streamId = Guid.NewGuid();
+        using (collector.StartRootSpan("request"))
+        {
+            await using IDocumentSession session = store.Store.LightweightSession();
+            session.Events.StartStream<Band>(streamId, new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        DateTimeOffset stored = await store.NewestTimestampAsync(streamId);
+        await Wait.UntilAsync(() => DateTimeOffset.UtcNow - stored > window, Timeout, "the events to be older than the live window");
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        Assert.Equal(ShardExecutionMode.Continuous, daemon.CurrentAgents().Single().Mode);
+        await Wait.UntilAsync(() => subscription.Handled.Count >= 2, Timeout, "the subscription to handle both events");
+        await daemon.StopAllAsync();
+
+        await TraceAssert.ShapeAsync(collector, """
+            request (internal)
+            └── append Band (producer)
+                ├┄┄ process Recorder (consumer) [new trace]
+                └┄┄ process Recorder (consumer) [new trace]
+            """, spanCount: 4, Timeout);
+        Activity append = collector.Spans.Single(s => s.Kind == ActivityKind.Producer);
+        Assert.All(subscription.Handled, handled =>
+        {
+            Assert.NotNull(handled.Current);
+            Assert.Equal(default, handled.Current.ParentSpanId);
+            Assert.NotEqual(append.TraceId, handled.Current.TraceId);
+            Assert.Equal(append.SpanId, Assert.Single(handled.Current.Links).Context.SpanId);
+        });
+    }
+
+    [Fact]
+    public void The_live_window_is_five_minutes_by_default_accepts_infinite_and_rejects_a_negative_duration()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(5), new RecordingSubscription(MessagingTracer.Default).Window);
+        TimeSpan infinite = System.Threading.Timeout.InfiniteTimeSpan;
+        Assert.Equal(infinite, new RecordingSubscription(MessagingTracer.Default) { Window = infinite }.Window);
+        Assert.Equal(TimeSpan.Zero, new RecordingSubscription(MessagingTracer.Default) { Window = TimeSpan.Zero }.Window);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RecordingSubscription(MessagingTracer.Default) { Window = TimeSpan.FromSeconds(-1) });
+    }
+
+    [Fact]
     public async Task A_handler_exception_is_recorded_on_its_process_span_and_the_other_events_spans_stay_ok()
     {
         using var collector = new SpanCollector();
