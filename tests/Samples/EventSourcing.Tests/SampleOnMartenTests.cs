@@ -34,8 +34,10 @@ public sealed class SampleOnMartenTests(PostgresDatabase postgres, RabbitMqBroke
 
     private SampleApp App => _app ?? throw new InvalidOperationException("Not started.");
 
-    public async Task InitializeAsync() =>
-        _app = await SampleApp.StartAsync(
+    public async Task InitializeAsync() => _app = await StartAppAsync();
+
+    private Task<SampleApp> StartAppAsync() =>
+        SampleApp.StartAsync(
             SampleConfiguration.From(new Dictionary<string, string?>
             {
                 ["Sample:EventStore"] = "marten",
@@ -171,6 +173,46 @@ public sealed class SampleOnMartenTests(PostgresDatabase postgres, RabbitMqBroke
         Activity live = spans.Single(s => s.TraceId == server.TraceId && s.DisplayName == "process review-stats");
         Assert.Equal(append.SpanId, live.ParentSpanId);
         Assert.DoesNotContain(live.Links, l => l.Context == replaySpan.Context);
+    }
+
+    [Fact]
+    public async Task After_a_restart_the_state_catches_up_from_marten_and_the_daemon_goes_on_from_its_stored_progress()
+    {
+        string bandId;
+        using (var first = new SampleClient(App.BaseAddress))
+        {
+            bandId = await RegisterAsync(first, "Rammstein");
+            await ReviewAsync(first, bandId, 5);
+            await ReviewAsync(first, bandId, 5);
+        }
+
+        // A second life on the same schema: the read models and the process manager's state (in memory) catch up from
+        // Marten in new traces linked to the appends; the daemon's subscriptions resume after the events they handled.
+        await App.DisposeAsync();
+        _app = await StartAppAsync();
+        using var client = new SampleClient(App.BaseAddress);
+        ApiResponse<BandView> restored = await client.GetBandAsync(bandId, CancellationToken.None);
+        Assert.Equal(new BandView(bandId, "Rammstein", false, null, 2, 5.0), restored.Body);
+        IReadOnlyList<MartenEventRow> rows = await ReadEventsAsync("band-" + bandId);
+        IReadOnlyList<Activity> startup = App.Collector!.Spans;
+        foreach (string subscriber in new[] { "band-catalog", "review-stats", "featuring-policy" })
+        {
+            Activity catchUp = Assert.Single(startup, s => s.DisplayName == "catch-up " + subscriber);
+            Activity[] handled = startup.Where(s => s.DisplayName == "process " + subscriber).OrderBy(s => s.StartTimeUtc).ToArray();
+            Assert.Equal(rows.Select(r => r.TraceParent), handled.Select(h => TraceParentCodec.Format(Assert.Single(h.Links, SpanLinks.IsFollowsFrom).Context)));
+            Assert.All(handled, h => Assert.Equal(default, h.ParentSpanId));
+            Assert.All(handled, h => Assert.Contains(h.Links, l => l.Context == catchUp.Context));
+        }
+
+        // The process manager remembers the two reviews: the third earns featuring, the whole story in one trace again,
+        // and no subscription handled the first life's events a second time.
+        ApiResponse<CommandAccepted> third = await client.AddReviewAsync(bandId, 4, "Fire everywhere", CancellationToken.None);
+        IReadOnlyList<Activity> spans = await App.WaitForSettledAsync(client.Requests, Timeout);
+        Activity server = spans.Single(s => s.Kind == ActivityKind.Server && TraceParentCodec.Format(s.Context) == third.TraceResponse);
+        TraceAssert.Shape(ExpectedTrees.MartenFeaturingReview(_prefix), spans.Where(s => s.TraceId == server.TraceId));
+        Assert.Equal(3 * 3 + 3 * 2, spans.Count(s => s.DisplayName.StartsWith("process ", StringComparison.Ordinal) && s.GetTagItem(MessagingAttributes.System) is "marten"));
+        ApiResponse<BandView> band = await client.GetBandAsync(bandId, CancellationToken.None);
+        Assert.Equal(new BandView(bandId, "Rammstein", true, "3 reviews averaging 4.67", 3, 4.67), band.Body);
     }
 
     private async Task<IReadOnlyList<MartenEventRow>> ReadEventsAsync(string streamId)
