@@ -11,7 +11,6 @@ using EventSourcing.Kafka;
 using EventSourcing.ProcessManagers;
 using EventSourcing.Projections;
 using EventSourcing.Telemetry;
-using JasperFx;
 using Marten;
 using MassTransit;
 using Messaging.Tracing;
@@ -369,15 +368,7 @@ public sealed class SampleApp : IAsyncDisposable
     /// </summary>
     private static void AddMarten(IServiceCollection services, SampleSettings settings)
     {
-        services.AddMarten(options =>
-        {
-            options.Connection(settings.PostgresConnection!);
-            options.DatabaseSchemaName = settings.PostgresSchema;
-            options.Events.StreamIdentity = JasperFx.Events.StreamIdentity.AsString; // the sample's stream ids: band-{id}
-            options.AutoCreateSchemaObjects = AutoCreate.All;
-            options.DisableNpgsqlLogging = true;
-            options.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.ExternallyManaged; // MartenSubscriptionDaemon runs it
-        }).AddMessagingTracing();
+        services.AddMarten(options => MartenEventStore.Configure(options, settings.PostgresConnection!, settings.PostgresSchema)).AddMessagingTracing();
         services.ConfigureMarten((sp, options) =>
         {
             foreach (EventSubscriberSubscription subscription in sp.GetServices<EventSubscriberSubscription>())

@@ -36,6 +36,25 @@ public sealed class MartenEventStore : IEventStore
     /// <inheritdoc/>
     public bool TracesAppends => true;
 
+    /// <summary>
+    /// Configures a Marten store for the sample: its database and schema, string stream ids (<c>band-{id}</c>), schema
+    /// objects created when missing, and the daemon left to the sample (<c>MartenSubscriptionDaemon</c> starts it).
+    /// Tracing is added by <c>AddMessagingTracing()</c> (or <c>UseMessagingTracing(tracer)</c>).
+    /// </summary>
+    /// <param name="options">Marten's store options.</param>
+    /// <param name="connection">The Npgsql connection string.</param>
+    /// <param name="schema">The PostgreSQL schema.</param>
+    public static void Configure(StoreOptions options, string connection, string schema)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Connection(connection);
+        options.DatabaseSchemaName = schema;
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.AutoCreateSchemaObjects = JasperFx.AutoCreate.All;
+        options.DisableNpgsqlLogging = true;
+        options.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.ExternallyManaged;
+    }
+
     /// <summary>Reads a Marten event as the sample's stored event: its headers and Marten's correlation and causation ids as metadata.</summary>
     /// <param name="event">The Marten event.</param>
     /// <returns>The stored event.</returns>
