@@ -13,6 +13,7 @@ using EventSourcing.Projections;
 using EventSourcing.Telemetry;
 using Marten;
 using MassTransit;
+using Npgsql;
 using Messaging.Tracing;
 using Messaging.Tracing.Events;
 using Messaging.Tracing.Testing;
@@ -118,6 +119,11 @@ public sealed class SampleApp : IAsyncDisposable
                 });
                 owned.Push(embeddedKafka);
                 kafka = new KafkaConnection(embeddedKafka.BootstrapServers, IsEmbedded: true);
+            }
+
+            if (settings.EventStore == EventStoreKind.Marten)
+            {
+                await CheckPostgresAsync(settings.PostgresConnection!, cancellationToken).ConfigureAwait(false);
             }
 
             ConnectionMultiplexer? redis = null;
@@ -242,6 +248,33 @@ public sealed class SampleApp : IAsyncDisposable
         catch (RedisConnectionException ex)
         {
             throw new InvalidOperationException($"Redis is not reachable at {configuration} (REDIS_CONNECTION).", ex);
+        }
+    }
+
+    /// <summary>Fails the start with what to do when Marten's database cannot be reached (the string is not echoed: it may hold a password).</summary>
+    private static async Task CheckPostgresAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"The PostgreSQL connection string (Sample:PostgresConnection or POSTGRES_CONNECTION) is not valid: {ex.Message}", ex);
+        }
+
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL is not reachable at {builder.Host}:{builder.Port}/{builder.Database} as {builder.Username} (Sample:PostgresConnection or POSTGRES_CONNECTION): "
+                + $"{ex.Message.TrimEnd('.')}. Start it with eng/brokers.sh, or point the setting at a running server.",
+                ex);
         }
     }
 
