@@ -34,7 +34,7 @@ public static class ThroughputHarness
     private const int RabbitMqMessages = 50_000;
     private const int MassTransitMessages = 50_000;
     private const int RedisMessages = 30_000;
-    private const int MartenEvents = 5_000;
+    private const int MartenEvents = 20_000;
     private const int WarmUpDivisor = 10;
     private const double MicrosecondsPerSecond = 1e6;
 
