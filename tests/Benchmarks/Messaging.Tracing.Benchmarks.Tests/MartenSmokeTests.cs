@@ -1,10 +1,14 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Messaging.Tracing.Benchmarks.Infrastructure;
 using Messaging.Tracing.Benchmarks.Marten;
 using Messaging.Tracing.Benchmarks.Throughput;
+using Messaging.Tracing.Spans;
 using Xunit;
 
 namespace Messaging.Tracing.Benchmarks.Tests;
@@ -12,8 +16,9 @@ namespace Messaging.Tracing.Benchmarks.Tests;
 /// <summary>
 /// Runs the Marten cases once on the local PostgreSQL (eng/brokers.sh, or <c>POSTGRES_CONNECTION</c>) and checks that they
 /// measure what they say: each save stores its events (the traced store with a <c>traceparent</c> on every event when a
-/// listener samples, none when nobody listens), and the daemon scenario handles every stored event, in a process span of
-/// its own when traced.
+/// listener samples, none when nobody listens), the cases without the database run the traced paths (one append span a
+/// save, one live process span per event), and the daemon scenario handles every stored event, in a process span of its
+/// own when traced.
 /// </summary>
 public sealed class MartenSmokeTests
 {
@@ -41,6 +46,36 @@ public sealed class MartenSmokeTests
         {
             await benchmark.GlobalCleanup();
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    public async Task Marten_instrumentation_cases_trace_the_save_and_every_event(int events)
+    {
+        var ended = new ConcurrentQueue<Activity>();
+        using var spans = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == MessagingActivitySource.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = ended.Enqueue,
+        };
+        ActivitySource.AddActivityListener(spans);
+        var benchmark = new MartenInstrumentationBenchmarks { Events = events, Listener = ListenerState.Sampled };
+        benchmark.GlobalSetup();
+        try
+        {
+            await benchmark.Traced_Append();
+            await benchmark.Traced_Process();
+        }
+        finally
+        {
+            benchmark.GlobalCleanup();
+        }
+
+        Assert.Single(ended, span => span.Kind == ActivityKind.Producer);
+        // Live: each process span is parented on the append span its event's traceparent names.
+        Assert.Equal(events, ended.Count(span => span.Kind == ActivityKind.Consumer && span.ParentSpanId == SampleContext.Context.SpanId));
     }
 
     [Fact]
