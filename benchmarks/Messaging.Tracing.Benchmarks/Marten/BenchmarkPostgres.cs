@@ -1,4 +1,5 @@
 using System;
+using System.Net;
 using System.Threading.Tasks;
 using Marten;
 using Npgsql;
@@ -29,7 +30,7 @@ public static class BenchmarkPostgres
         string host = new NpgsqlConnectionStringBuilder(ConnectionString).Host ?? "localhost";
         bool local = host.StartsWith('/')
             || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (System.Net.IPAddress.TryParse(host, out System.Net.IPAddress? address) && System.Net.IPAddress.IsLoopback(address));
+            || (IPAddress.TryParse(host, out IPAddress? address) && IPAddress.IsLoopback(address));
         if (!local)
         {
             throw new InvalidOperationException($"The Marten benchmarks only use a local PostgreSQL server; {ConnectionVariable} names {host}.");
