@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JasperFx.Events;
+using Messaging.Tracing.Diagnostics;
 using Messaging.Tracing.Propagation;
 
 namespace Messaging.Tracing.Marten;
@@ -10,8 +11,10 @@ namespace Messaging.Tracing.Marten;
 /// </summary>
 /// <remarks>
 /// Values are written as strings. Read back from the database, a header is whatever Marten's serializer made of the stored
-/// JSON: a string, or a <see cref="JsonElement"/> with System.Text.Json; any other value (a number, an object) is not a
-/// trace header and reads as absent.
+/// JSON: a string (Marten 9.62 with System.Text.Json), or a string <see cref="JsonElement"/>. A JSON <c>null</c> reads as
+/// absent; any other value (a number, a boolean, an object, an array: only a foreign writer stores one) cannot carry the
+/// header: it is reported by name through <c>MessagingTracingEventSource.MalformedHeader</c> (length 0), as a non-text AMQP
+/// value is, and reads as absent.
 /// </remarks>
 internal sealed class EventHeadersCarrierAdapter : ICarrierAdapter<IEvent>
 {
@@ -25,14 +28,29 @@ internal sealed class EventHeadersCarrierAdapter : ICarrierAdapter<IEvent>
 
     public bool TryGet(IEvent carrier, string key, out CarrierValue value)
     {
-        string? text = carrier.Headers is { } headers && headers.TryGetValue(key, out object? stored)
-            ? stored switch
-            {
-                string s => s,
-                JsonElement { ValueKind: JsonValueKind.String } element => element.GetString(),
-                _ => null,
-            }
-            : null;
+        value = default;
+        if (carrier.Headers is not { } headers || !headers.TryGetValue(key, out object? stored))
+        {
+            return false;
+        }
+
+        string? text;
+        switch (stored)
+        {
+            case string s:
+                text = s;
+                break;
+            case JsonElement { ValueKind: JsonValueKind.String } element:
+                text = element.GetString();
+                break;
+            case null:
+            case JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined }:
+                return false;
+            default:
+                MessagingTracingEventSource.Log.MalformedHeader(key, 0);
+                return false;
+        }
+
         value = CarrierValue.FromText(text);
         return text is not null;
     }
