@@ -3,7 +3,7 @@
 # benchmarks and the end-to-end throughput harness of benchmarks/Messaging.Tracing.Benchmarks. Benchmarks are not part
 # of eng/test.sh; a smoke test (tests/Benchmarks/) only keeps them compiling and runnable.
 #
-#   eng/brokers.sh      installs/starts RabbitMQ (and Redis) when needed: the harness's RabbitMQ broker
+#   eng/brokers.sh      installs/starts RabbitMQ, Redis and PostgreSQL when needed: the harness's brokers (Marten's daemon on PostgreSQL)
 #
 # Usage: eng/bench.sh [all|micro|throughput] [arguments for that part]
 #   all (default)  every BenchmarkDotNet benchmark, then the throughput harness (about 20 minutes on 2 cores)

@@ -21,10 +21,13 @@
 #                  and consume; a fanout exchange's second queue read raw with basic.get
 #   masstransit    tests/Consumers/MassTransitApp on MassTransit.RabbitMQ 8.5.12: x.AddMessagingTracing and
 #                  cfg.UseMessagingTracing(context) over RabbitMQ; a plain queue bound to the message's exchange read raw
+#   marten         tests/Consumers/MartenApp on Marten 9.62.0 in a generic host, on PostgreSQL (POSTGRES_CONNECTION): Marten's
+#                  AddMessagingTracing() and a TracedSubscription on the async daemon built by dependency injection; the
+#                  stored row of mt_events read with plain SQL
 #   readme-blocks  every C# block of README.md compiles as written, each as a fresh application's Program.cs
 #
 # Called by eng/test.sh (pass "consumers"); needs what it needs (eng/brokers.sh: RabbitMQ at RABBITMQ_URI, Redis at
-# REDIS_CONNECTION). The applications are built outside the repository, so none of its build settings apply to them; they
+# REDIS_CONNECTION, PostgreSQL at POSTGRES_CONNECTION). The applications are built outside the repository, so none of its build settings apply to them; they
 # leave nothing on the brokers. Writes one line per check ("passed NAME" or "failed NAME: why") to RESULTS/checks.txt,
 # which eng/test.sh counts. Usage: eng/consumer-check.sh [--results DIR]
 set -euo pipefail
@@ -79,9 +82,10 @@ expected = {
     "Messaging.Tracing.MassTransit": {"Messaging.Tracing": version, "MassTransit": "[8.4.0, 9.0.0)"},
     "Messaging.Tracing.RabbitMQ": {"Messaging.Tracing": version, "RabbitMQ.Client": "7.1.2"},
     "Messaging.Tracing.Redis": {"Messaging.Tracing": version, "StackExchange.Redis": "2.6.70"},
+    "Messaging.Tracing.Marten": {"Messaging.Tracing": version, "Marten": "9.62.0"},
 }
 clients = {"Messaging.Tracing.Kafka": "kafka", "Messaging.Tracing.MassTransit": "masstransit",
-           "Messaging.Tracing.RabbitMQ": "rabbitmq", "Messaging.Tracing.Redis": "redis"}
+           "Messaging.Tracing.RabbitMQ": "rabbitmq", "Messaging.Tracing.Redis": "redis", "Messaging.Tracing.Marten": "marten"}
 dependency_problems, metadata_problems, found = [], [], {}
 for path in glob.glob(f"{folder}/*.nupkg"):
     with zipfile.ZipFile(path) as package:
@@ -167,7 +171,7 @@ check() { # check name, function, arguments...
   elif ! grep -q "^failed $name:" "$checks"; then
     fail "$name" "see the output above"
   fi
-  grep -h -E "^(StackExchange.Redis|Confluent.Kafka|RabbitMQ.Client|MassTransit) " "$work/$name.log" 2>/dev/null || true
+  grep -h -E "^(StackExchange.Redis|Confluent.Kafka|RabbitMQ.Client|MassTransit|Marten) " "$work/$name.log" 2>/dev/null || true
 }
 
 # The rest of an application: the OpenTelemetry SDK as the README installs it, with the in-memory exporter to read the
@@ -224,7 +228,18 @@ masstransit_app() {
 }
 check masstransit masstransit_app
 
-# 6. Every C# block of README.md compiles as written: each one on its own as the Program.cs of a fresh console application
+# 6. Marten in a generic host: the append traced, a subscription on the async daemon.
+marten_app() {
+  local name=marten
+  new_app "$name" &&
+    step "$name" dotnet add package Marten --version 9.62.0 &&
+    step "$name" dotnet add package Microsoft.Extensions.Hosting --version 10.0.15 &&
+    step "$name" dotnet add package Messaging.Tracing.Marten --version "$version" &&
+    build_and_run "$name" MartenApp
+}
+check marten marten_app
+
+# 7. Every C# block of README.md compiles as written: each one on its own as the Program.cs of a fresh console application
 #    (net10.0, implicit usings and nullable on, warnings as errors) with the packed packages and the clients users run, all
 #    built in one solution. `#line` points compiler messages at README.md's own lines.
 readme_blocks() {
@@ -245,9 +260,9 @@ for number, line in enumerate(lines, start=1):
         current = None
     elif current is not None:
         current[2].append(line[current[1]:] if line[:current[1]].strip() == "" else line)
-packages = {f"Messaging.Tracing{suffix}": version for suffix in ["", ".Testing", ".Kafka", ".MassTransit", ".RabbitMQ", ".Redis"]}
+packages = {f"Messaging.Tracing{suffix}": version for suffix in ["", ".Testing", ".Kafka", ".MassTransit", ".RabbitMQ", ".Redis", ".Marten"]}
 packages.update({"Confluent.Kafka": "2.16.0", "RabbitMQ.Client": "7.2.2", "MassTransit.RabbitMQ": "8.5.12",
-                 "StackExchange.Redis": "3.4.35", "OpenTelemetry": "1.21.0", "OpenTelemetry.Extensions.Hosting": "1.21.0",
+                 "StackExchange.Redis": "3.4.35", "Marten": "9.62.0", "OpenTelemetry": "1.21.0", "OpenTelemetry.Extensions.Hosting": "1.21.0",
                  "OpenTelemetry.Exporter.OpenTelemetryProtocol": "1.21.0", "Microsoft.Extensions.Hosting": "10.0.15"})
 references = "\n".join(f'    <PackageReference Include="{p}" Version="{v}" />' for p, v in packages.items())
 open(os.path.join(folder, "Directory.Build.props"), "w").write(f"""<Project>

@@ -11,7 +11,9 @@ using EventSourcing.Kafka;
 using EventSourcing.ProcessManagers;
 using EventSourcing.Projections;
 using EventSourcing.Telemetry;
+using Marten;
 using MassTransit;
+using Npgsql;
 using Messaging.Tracing;
 using Messaging.Tracing.Events;
 using Messaging.Tracing.Testing;
@@ -67,7 +69,10 @@ public sealed class SampleApp : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Gets the number of Kafka subscribers (projections and process managers); each consumes every event.</summary>
-    public int KafkaSubscriberCount => Services.GetServices<IEventSubscriber>().Count();
+    public int KafkaSubscriberCount => Settings.EventStore == EventStoreKind.Marten ? 0 : Services.GetServices<IEventSubscriber>().Count();
+
+    /// <summary>Gets the number of subscriptions on Marten's daemon (0 unless the store is Marten); each handles every event.</summary>
+    public int MartenSubscriptionCount => Services.GetService<MartenSubscriptionDaemon>()?.SubscriptionCount ?? 0;
 
     /// <summary>Composes and starts the application.</summary>
     /// <param name="configuration">The configuration: the only source of settings (see <see cref="SampleSettings"/>).</param>
@@ -116,8 +121,13 @@ public sealed class SampleApp : IAsyncDisposable
                 kafka = new KafkaConnection(embeddedKafka.BootstrapServers, IsEmbedded: true);
             }
 
+            if (settings.EventStore == EventStoreKind.Marten)
+            {
+                await CheckPostgresAsync(settings.PostgresConnection!, cancellationToken).ConfigureAwait(false);
+            }
+
             ConnectionMultiplexer? redis = null;
-            if (settings.RedisConnection is { } redisConnection)
+            if (settings.EventStore == EventStoreKind.Redis && settings.RedisConnection is { } redisConnection)
             {
                 redis = await ConnectRedisAsync(redisConnection, settings.ServiceName).ConfigureAwait(false);
                 owned.Push(redis);
@@ -133,7 +143,12 @@ public sealed class SampleApp : IAsyncDisposable
                 app.Services.GetRequiredService<ILogger<SampleApp>>(),
                 baseAddress,
                 settings.RabbitMqUri is { } rabbit ? $"RabbitMQ {rabbit.Host}:{(rabbit.IsDefaultPort ? 5672 : rabbit.Port)}" : "MassTransit in-memory transport",
-                settings.RedisConnection is { } redisShown ? $"Redis Streams at {redisShown}" : "memory",
+                settings.EventStore switch
+                {
+                    EventStoreKind.Redis => $"Redis Streams at {settings.RedisConnection}",
+                    EventStoreKind.Marten => $"Marten on PostgreSQL, schema {settings.PostgresSchema}",
+                    _ => "memory",
+                },
                 kafka.Description,
                 settings.OtlpEndpoint?.ToString() ?? "off");
             owned.Clear();
@@ -171,7 +186,8 @@ public sealed class SampleApp : IAsyncDisposable
     {
         SpanCollector collector = Collector ?? throw new InvalidOperationException("Spans are not collected (SampleAppOptions.CollectSpans).");
         int subscribers = KafkaSubscriberCount;
-        return collector.WaitForAsync(spans => TraceSettlement.IsSettled(spans, requests, subscribers), timeout);
+        int subscriptions = MartenSubscriptionCount;
+        return collector.WaitForAsync(spans => TraceSettlement.IsSettled(spans, requests, subscribers, subscriptions), timeout);
     }
 
     /// <summary>Waits until the application is asked to stop (Ctrl+C, SIGTERM).</summary>
@@ -235,6 +251,33 @@ public sealed class SampleApp : IAsyncDisposable
         }
     }
 
+    /// <summary>Fails the start with what to do when Marten's database cannot be reached (the string is not echoed: it may hold a password).</summary>
+    private static async Task CheckPostgresAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"The PostgreSQL connection string (Sample:PostgresConnection or POSTGRES_CONNECTION) is not valid: {ex.Message}", ex);
+        }
+
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL is not reachable at {builder.Host}:{builder.Port}/{builder.Database} as {builder.Username} (Sample:PostgresConnection or POSTGRES_CONNECTION): "
+                + $"{ex.Message.TrimEnd('.')}. Start it with eng/brokers.sh, or point the setting at a running server.",
+                ex);
+        }
+    }
+
     private static WebApplication Build(IConfiguration configuration, SampleSettings settings, SampleAppOptions options, KafkaConnection kafka, ConnectionMultiplexer? redis)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -271,10 +314,14 @@ public sealed class SampleApp : IAsyncDisposable
         services.AddSingleton(kafka);
         services.AddMessagingTracing();
 
-        // Event store: Redis Streams when configured, in memory otherwise.
+        // Event store: Redis Streams or Marten when configured, in memory otherwise.
         if (redis is not null)
         {
             services.AddSingleton<IEventStore>(new RedisEventStore(redis.GetDatabase(), settings.RedisKeyPrefix));
+        }
+        else if (settings.EventStore == EventStoreKind.Marten)
+        {
+            AddMarten(services, settings);
         }
         else
         {
@@ -295,9 +342,14 @@ public sealed class SampleApp : IAsyncDisposable
         services.AddSingleton<IEventSubscriber>(sp => sp.GetRequiredService<BandCatalogProjection>());
         services.AddSingleton<IEventSubscriber>(sp => sp.GetRequiredService<ReviewStatsProjection>());
         services.AddSingleton<IEventSubscriber>(sp => sp.GetRequiredService<FeaturingPolicy>());
-        services.AddSingleton<ProjectionReplayer>();
+        services.AddSingleton(sp => new ProjectionReplayer(
+            sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<EventTracer>(), sp.GetServices<Projection>(), sp.GetService<MartenSubscriptionDaemon>()));
         services.AddHostedService<StartupCatchUp>(); // hosted services start in order: catch up first, then consume
-        services.AddHostedService<KafkaSubscriptionService>();
+        services.AddHostedService<KafkaSubscriptionService>(); // on Marten: the topic only, no consumers
+        if (settings.EventStore == EventStoreKind.Marten)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<MartenSubscriptionDaemon>());
+        }
 
         // Commands: MassTransit over RabbitMQ when configured, its in-memory transport otherwise; traced by Messaging.Tracing.
         services.AddMassTransit(x =>
@@ -341,6 +393,27 @@ public sealed class SampleApp : IAsyncDisposable
         app.MapBandEndpoints();
         app.MapProjectionEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// The Marten store: appends traced by Messaging.Tracing.Marten with the application's tracer; the two projections and
+    /// the process manager as subscriptions of Marten's async daemon (<see cref="MartenSubscriptionDaemon"/>).
+    /// </summary>
+    private static void AddMarten(IServiceCollection services, SampleSettings settings)
+    {
+        services.AddMarten(options => MartenEventStore.Configure(options, settings.PostgresConnection!, settings.PostgresSchema)).AddMessagingTracing();
+        services.ConfigureMarten((sp, options) =>
+        {
+            foreach (EventSubscriberSubscription subscription in sp.GetServices<EventSubscriberSubscription>())
+            {
+                options.Events.Subscribe(subscription);
+            }
+        });
+        services.AddSingleton<IEventStore, MartenEventStore>();
+        services.AddSingleton(sp => new EventSubscriberSubscription(sp.GetRequiredService<MessagingTracer>(), sp.GetRequiredService<BandCatalogProjection>()));
+        services.AddSingleton(sp => new EventSubscriberSubscription(sp.GetRequiredService<MessagingTracer>(), sp.GetRequiredService<ReviewStatsProjection>()));
+        services.AddSingleton(sp => new EventSubscriberSubscription(sp.GetRequiredService<MessagingTracer>(), sp.GetRequiredService<FeaturingPolicy>()));
+        services.AddSingleton<MartenSubscriptionDaemon>();
     }
 
     private static void ConfigureRabbitMqHost(IRabbitMqBusFactoryConfigurator cfg, Uri uri)

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using Microsoft.Extensions.Configuration;
 
 namespace EventSourcing;
@@ -27,6 +28,18 @@ public sealed class SampleSettings
 
     /// <summary>Gets <c>REDIS_CONNECTION</c> (StackExchange.Redis configuration): Redis Streams event store when set, in memory otherwise.</summary>
     public string? RedisConnection { get; init; }
+
+    /// <summary>
+    /// Gets <c>Sample:EventStore</c>: <c>memory</c>, <c>redis</c> or <c>marten</c>; unset, Redis when <c>REDIS_CONNECTION</c>
+    /// is set and memory otherwise.
+    /// </summary>
+    public EventStoreKind EventStore { get; init; }
+
+    /// <summary>Gets the Npgsql connection string of the Marten store: <c>Sample:PostgresConnection</c>, else <c>POSTGRES_CONNECTION</c>.</summary>
+    public string? PostgresConnection { get; init; }
+
+    /// <summary>Gets <c>Sample:PostgresSchema</c>: the PostgreSQL schema of the Marten store (<c>band_reviews</c> by default).</summary>
+    public string PostgresSchema { get; init; } = "band_reviews";
 
     /// <summary>Gets <c>KAFKA_BOOTSTRAP_SERVERS</c>: a real Kafka when set, librdkafka's in-process mock cluster otherwise.</summary>
     public string? KafkaBootstrapServers { get; init; }
@@ -77,12 +90,18 @@ public sealed class SampleSettings
         IConfigurationSection sample = configuration.GetSection(SectionName);
         SampleMode mode = ParseMode(sample["Mode"]);
         string defaultUrls = mode == SampleMode.Serve ? "http://127.0.0.1:5080" : "http://127.0.0.1:0";
+        string? redisConnection = NonEmpty(configuration["REDIS_CONNECTION"]);
+        string? postgresConnection = NonEmpty(sample["PostgresConnection"]) ?? NonEmpty(configuration["POSTGRES_CONNECTION"]);
+        string postgresSchema = NonEmpty(sample["PostgresSchema"]) ?? "band_reviews";
         var settings = new SampleSettings
         {
             Mode = mode,
             Urls = NonEmpty(sample["Urls"]) ?? NonEmpty(configuration["ASPNETCORE_URLS"]) ?? defaultUrls,
             RabbitMqUri = ParseUri(configuration, "RABBITMQ_URI", "amqp", "amqps"),
-            RedisConnection = NonEmpty(configuration["REDIS_CONNECTION"]),
+            RedisConnection = redisConnection,
+            EventStore = ParseEventStore(sample["EventStore"], redisConnection, postgresConnection, postgresSchema),
+            PostgresConnection = postgresConnection,
+            PostgresSchema = postgresSchema,
             KafkaBootstrapServers = NonEmpty(configuration["KAFKA_BOOTSTRAP_SERVERS"]),
             OtlpEndpoint = ParseUri(configuration, "OTEL_EXPORTER_OTLP_ENDPOINT", "http", "https"),
             OtlpProtocol = ParseProtocol(configuration["OTEL_EXPORTER_OTLP_PROTOCOL"]),
@@ -103,6 +122,39 @@ public sealed class SampleSettings
         }
 
         return settings;
+    }
+
+    private static EventStoreKind ParseEventStore(string? value, string? redisConnection, string? postgresConnection, string postgresSchema)
+    {
+        EventStoreKind kind = NonEmpty(value)?.ToUpperInvariant() switch
+        {
+            null => redisConnection is null ? EventStoreKind.Memory : EventStoreKind.Redis,
+            "MEMORY" => EventStoreKind.Memory,
+            "REDIS" => EventStoreKind.Redis,
+            "MARTEN" => EventStoreKind.Marten,
+            _ => throw new InvalidOperationException($"Sample:EventStore must be 'memory', 'redis' or 'marten', not '{value}'."),
+        };
+        if (kind == EventStoreKind.Redis && redisConnection is null)
+        {
+            throw new InvalidOperationException("Sample:EventStore=redis needs REDIS_CONNECTION (e.g. localhost:6379).");
+        }
+
+        if (kind == EventStoreKind.Marten)
+        {
+            if (postgresConnection is null)
+            {
+                throw new InvalidOperationException(
+                    "Sample:EventStore=marten needs a PostgreSQL database: set POSTGRES_CONNECTION or Sample:PostgresConnection to an Npgsql "
+                    + "connection string, e.g. Host=localhost;Port=5432;Username=messaging_tracing;Password=messaging_tracing;Database=messaging_tracing.");
+            }
+
+            if (postgresSchema.Length > 63 || !char.IsAsciiLetterLower(postgresSchema[0]) || !postgresSchema.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+            {
+                throw new InvalidOperationException($"Sample:PostgresSchema must be a lower-case identifier (a-z, 0-9, '_', starting with a letter, at most 63 characters), not '{postgresSchema}'.");
+            }
+        }
+
+        return kind;
     }
 
     private static SampleMode ParseMode(string? value) => NonEmpty(value)?.ToUpperInvariant() switch

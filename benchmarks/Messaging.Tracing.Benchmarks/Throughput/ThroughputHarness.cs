@@ -15,7 +15,7 @@ namespace Messaging.Tracing.Benchmarks.Throughput;
 /// the report gives the median of the rounds and its ratio to the untraced median.
 /// </summary>
 /// <remarks>
-/// Usage: <c>throughput [--transports kafka,rabbitmq,redis,masstransit] [--rounds 7] [--scale 1.0] [--output file.md]</c>.
+/// Usage: <c>throughput [--transports kafka,rabbitmq,redis,masstransit,marten] [--rounds 7] [--scale 1.0] [--output file.md]</c>.
 /// A warm-up round of a tenth of the messages runs first and is not reported. Every run is bounded
 /// (<see cref="RunTimeout"/>), and so is the whole harness (<see cref="HarnessTimeout"/>).
 /// </remarks>
@@ -34,6 +34,7 @@ public static class ThroughputHarness
     private const int RabbitMqMessages = 50_000;
     private const int MassTransitMessages = 50_000;
     private const int RedisMessages = 30_000;
+    private const int MartenEvents = 20_000;
     private const int WarmUpDivisor = 10;
     private const double MicrosecondsPerSecond = 1e6;
 
@@ -45,7 +46,7 @@ public static class ThroughputHarness
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string transports = Option(args, "--transports") ?? "kafka,rabbitmq,redis,masstransit";
+        string transports = Option(args, "--transports") ?? "kafka,rabbitmq,redis,masstransit,marten";
         int rounds = int.Parse(Option(args, "--rounds") ?? DefaultRounds.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         double scale = double.Parse(Option(args, "--scale") ?? "1", CultureInfo.InvariantCulture);
         string? output = Option(args, "--output");
@@ -120,7 +121,8 @@ public static class ThroughputHarness
         "RABBITMQ" => new RabbitMqScenario(Scaled(RabbitMqMessages, scale)),
         "REDIS" => new RedisStreamsScenario(Scaled(RedisMessages, scale)),
         "MASSTRANSIT" => new MassTransitScenario(Scaled(MassTransitMessages, scale)),
-        _ => throw new ArgumentException($"Unknown transport '{transport}': kafka, rabbitmq, redis or masstransit.", nameof(transport)),
+        "MARTEN" => new MartenDaemonScenario(Scaled(MartenEvents, scale)),
+        _ => throw new ArgumentException($"Unknown transport '{transport}': kafka, rabbitmq, redis, masstransit or marten.", nameof(transport)),
     };
 
     private static int Scaled(int messages, double scale) => Math.Max(1, (int)(messages * scale));

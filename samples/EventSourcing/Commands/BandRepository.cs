@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using EventSourcing.Domain;
@@ -78,6 +79,17 @@ public sealed class BandRepository
         }
 
         string stream = StreamId(band.Id);
+        if (_store.TracesAppends)
+        {
+            // Marten: the store's session traces the append (span and trace headers); the ids are the session's.
+            var ids = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [EventMetadataKeys.CorrelationId] = command.CorrelationId,
+                [EventMetadataKeys.CausationId] = command.CommandId,
+            };
+            return await AppendAndPublishAsync(band, stream, [.. band.PendingEvents.Select(e => ToData(e, ids))], cancellationToken).ConfigureAwait(false);
+        }
+
         using Activity? append = _eventTracer.StartAppend(StreamTemplate, band.PendingEvents);
         if (append is { IsAllDataRequested: true })
         {
@@ -94,18 +106,26 @@ public sealed class BandRepository
             {
                 var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
                 _eventTracer.Write(metadata, append, command.CorrelationId, causationId: command.CommandId);
-                events.Add(new EventData(Guid.NewGuid(), EventSerializer.TypeName(@event), EventSerializer.Serialize(@event), metadata));
+                events.Add(ToData(@event, metadata));
             }
 
-            IReadOnlyList<StoredEvent> stored = await _store.AppendAsync(stream, band.Version, events, cancellationToken).ConfigureAwait(false);
-            band.MarkStored();
-            await _publisher.PublishAsync(stored, cancellationToken).ConfigureAwait(false);
-            return stored;
+            return await AppendAndPublishAsync(band, stream, events, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             append.RecordMessagingException(ex);
             throw;
         }
+    }
+
+    private static EventData ToData(object @event, IReadOnlyDictionary<string, string> metadata) =>
+        new(Guid.NewGuid(), EventSerializer.TypeName(@event), EventSerializer.Serialize(@event), metadata);
+
+    private async Task<IReadOnlyList<StoredEvent>> AppendAndPublishAsync(Band band, string stream, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredEvent> stored = await _store.AppendAsync(stream, band.Version, events, cancellationToken).ConfigureAwait(false);
+        band.MarkStored();
+        await _publisher.PublishAsync(stored, cancellationToken).ConfigureAwait(false);
+        return stored;
     }
 }

@@ -51,6 +51,15 @@ public static class EventSerializer
             ?? throw new InvalidOperationException($"Event {stored.EventId} has an empty body.");
     }
 
+    /// <summary>Deserializes an event to append into its domain event (for stores that keep the object, such as Marten).</summary>
+    /// <param name="data">The event to append.</param>
+    /// <returns>The domain event.</returns>
+    public static object Deserialize(EventData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Deserialize(new StoredEvent(data.EventId, string.Empty, 0, data.Type, data.Data, data.Metadata));
+    }
+
     /// <summary>Serializes a whole stored event (id, stream, version, type, body, metadata) as a Kafka message value.</summary>
     /// <param name="stored">The stored event.</param>
     /// <returns>The JSON.</returns>

@@ -10,6 +10,13 @@ public interface IEventStore
     /// <summary>Gets the <c>messaging.system</c> of the store's spans (<c>eventstore</c>, <c>redis</c>).</summary>
     string SystemName { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether the store traces its appends itself (Marten, through Messaging.Tracing.Marten: the
+    /// append span and the events' trace headers); the repository then starts no append span and writes only the
+    /// correlation and causation ids into the metadata it passes.
+    /// </summary>
+    bool TracesAppends { get; }
+
     /// <summary>Reads one stream, oldest first; empty when it does not exist.</summary>
     /// <param name="streamId">The stream.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -18,6 +18,9 @@ public sealed class InMemoryEventStore : IEventStore
     public string SystemName => EventTracer.DefaultSystem;
 
     /// <inheritdoc/>
+    public bool TracesAppends => false;
+
+    /// <inheritdoc/>
     public Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -57,6 +57,9 @@ public sealed class RedisEventStore : IEventStore
     /// <inheritdoc/>
     public string SystemName => "redis";
 
+    /// <inheritdoc/>
+    public bool TracesAppends => false;
+
     /// <summary>Gets the key of the global stream.</summary>
     public string AllStreamKey => _keyPrefix + "all";
 

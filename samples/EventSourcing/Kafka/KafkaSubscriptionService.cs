@@ -57,7 +57,8 @@ public sealed class KafkaSubscriptionService : IHostedService, IDisposable
         _settings = settings;
         _tracer = tracer;
         _publisher = publisher;
-        _subscribers = subscribers.ToArray();
+        // On Marten the subscribers run on Marten's daemon: Kafka then only carries the published events.
+        _subscribers = settings.EventStore == EventStoreKind.Marten ? [] : subscribers.ToArray();
         _logger = logger;
     }
 

@@ -70,6 +70,22 @@ public abstract class Projection : IEventSubscriber, IDisposable
         }
     }
 
+    /// <summary>Empties the read model, waiting for the event being applied (a rebuild on Marten's daemon starts with it).</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the read model is empty.</returns>
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Reset();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {

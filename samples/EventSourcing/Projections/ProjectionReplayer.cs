@@ -23,22 +23,28 @@ public sealed class ProjectionReplayer
     private readonly IEventStore _store;
     private readonly EventTracer _eventTracer;
     private readonly IReadOnlyList<Projection> _projections;
+    private readonly MartenSubscriptionDaemon? _daemon;
 
     /// <summary>Initializes a new instance of the <see cref="ProjectionReplayer"/> class.</summary>
     /// <param name="store">The event store.</param>
     /// <param name="eventTracer">The event tracer.</param>
     /// <param name="projections">The projections that can be rebuilt on request.</param>
-    public ProjectionReplayer(IEventStore store, EventTracer eventTracer, IEnumerable<Projection> projections)
+    /// <param name="daemon">Marten's daemon when the projections run there (a replay is then a rebuild of the subscription); null otherwise.</param>
+    public ProjectionReplayer(IEventStore store, EventTracer eventTracer, IEnumerable<Projection> projections, MartenSubscriptionDaemon? daemon = null)
     {
         _store = store;
         _eventTracer = eventTracer;
         _projections = projections.ToArray();
+        _daemon = daemon;
     }
 
     /// <summary>Gets the names of the projections that can be rebuilt on request.</summary>
     public IEnumerable<string> Names => _projections.Select(p => p.Name);
 
-    /// <summary>Rebuilds a projection, inside a <c>replay {name}</c> span (a child of the current one, the request's).</summary>
+    /// <summary>
+    /// Rebuilds a projection, inside a <c>replay {name}</c> span (a child of the current one, the request's): from the
+    /// store's history here, or on Marten's daemon (<see cref="MartenSubscriptionDaemon.RebuildAsync"/>).
+    /// </summary>
     /// <param name="name">The projection's name.</param>
     /// <param name="cancellationToken">Cancels the rebuild.</param>
     /// <returns>The number of events replayed, or null when there is no such projection.</returns>
@@ -51,7 +57,9 @@ public sealed class ProjectionReplayer
         }
 
         using Activity? replay = SampleTelemetry.Source.StartActivity("replay " + name);
-        int count = await projection.RestoreAsync(_store.ReadAllAsync(cancellationToken), HandlingScopes(name, replay), cancellationToken).ConfigureAwait(false);
+        int count = _daemon is not null
+            ? await _daemon.RebuildAsync(projection, replay, cancellationToken).ConfigureAwait(false)
+            : await projection.RestoreAsync(_store.ReadAllAsync(cancellationToken), HandlingScopes(name, replay), cancellationToken).ConfigureAwait(false);
         replay?.SetTag("sample.replay.event_count", count);
         return count;
     }

@@ -49,17 +49,27 @@ public static class CloserLook
             }
         }
 
-        // The story (a replay) with a span that follows from the span whose context the event stored.
+        // The story (a replay) with a span that follows from the span whose context the event stored, in a new trace.
         RequestStory? replay = TraceParentCodec.TryParse(stored.Metadata.GetValueOrDefault("traceparent"), out ActivityContext appended)
-            ? stories.FirstOrDefault(other => other.Spans.Any(s => s.Links.Any(l =>
+            ? stories.FirstOrDefault(other => other.Spans.Any(s => s.TraceId != appended.TraceId && s.Links.Any(l =>
                 SpanLinks.IsFollowsFrom(l) && l.Context.TraceId == appended.TraceId && l.Context.SpanId == appended.SpanId)))
             : null;
-        output.WriteLine("Live subscribers continue the trace from the Kafka message's headers (the context of the send span that");
-        output.WriteLine($"published it); a replay restores it from this metadata{(replay is null ? "." : $", as request {replay.Number} does below.")}");
+        string replayNote = replay is null ? "." : $", as request {replay.Number} does below.";
+        bool marten = story.Spans.Any(s => s.GetTagItem(MessagingAttributes.System) as string == "marten");
+        if (marten)
+        {
+            output.WriteLine("The subscriptions on Marten's daemon continue the trace from this metadata, following from the append; a");
+            output.WriteLine($"rebuild starts a new trace linked to it{replayNote}");
+        }
+        else
+        {
+            output.WriteLine("Live subscribers continue the trace from the Kafka message's headers (the context of the send span that");
+            output.WriteLine($"published it); a replay restores it from this metadata{replayNote}");
+        }
 
         Activity? span = story.Spans
-            .Where(s => s.Kind == ActivityKind.Consumer && s.GetTagItem(MessagingAttributes.System) as string == "kafka")
-            .OrderBy(s => s.GetTagItem(MessagingAttributes.ConsumerGroupName) as string, StringComparer.Ordinal)
+            .Where(s => s.Kind == ActivityKind.Consumer && s.GetTagItem(MessagingAttributes.System) as string == (marten ? "marten" : "kafka"))
+            .OrderBy(Receiver, StringComparer.Ordinal)
             .FirstOrDefault();
         if (span is not null)
         {
@@ -67,10 +77,14 @@ public static class CloserLook
         }
     }
 
+    /// <summary>Who received the event: the Kafka consumer group, or the Marten subscription (the span's destination).</summary>
+    private static string? Receiver(Activity span) =>
+        span.GetTagItem(MessagingAttributes.ConsumerGroupName) as string ?? span.GetTagItem(MessagingAttributes.DestinationName) as string;
+
     private static void WriteSpan(TextWriter output, Activity span, RequestStory story, IReadOnlyDictionary<(ActivityTraceId, ActivitySpanId), Activity> byContext)
     {
         output.WriteLine();
-        output.WriteLine($"One span as Jaeger shows it: {span.DisplayName} ({span.Kind.ToString().ToLowerInvariant()}), where {span.GetTagItem(MessagingAttributes.ConsumerGroupName)} received the event");
+        output.WriteLine($"One span as Jaeger shows it: {span.DisplayName} ({span.Kind.ToString().ToLowerInvariant()}), where {Receiver(span)} received the event");
         Line(output, "trace id", span.TraceId.ToHexString());
         Line(output, "span id", span.SpanId.ToHexString());
         if (span.ParentSpanId != default)

@@ -9,7 +9,8 @@ namespace EventSourcing.Telemetry;
 /// <summary>
 /// Decides from the collected spans whether all asynchronous work has finished: the traces themselves tell what is
 /// still under way. A span is collected when it ends, and a handler's spans end before its process span does, so when
-/// every producer span has its consumers' process spans — a command one, a Kafka message one per subscriber — and
+/// every producer span has its consumers' process spans — a command one, a Kafka message one per subscriber, a Marten
+/// append one per subscription and event — and
 /// every request's server span has ended, nothing is left in flight.
 /// </summary>
 public static class TraceSettlement
@@ -18,8 +19,9 @@ public static class TraceSettlement
     /// <param name="spans">The spans collected so far.</param>
     /// <param name="requests">The number of HTTP requests made.</param>
     /// <param name="kafkaSubscribers">How many subscribers consume each Kafka message.</param>
+    /// <param name="martenSubscriptions">How many subscriptions of Marten's daemon handle each appended event.</param>
     /// <returns>True when settled.</returns>
-    public static bool IsSettled(IReadOnlyList<Activity> spans, int requests, int kafkaSubscribers)
+    public static bool IsSettled(IReadOnlyList<Activity> spans, int requests, int kafkaSubscribers, int martenSubscriptions = 0)
     {
         ArgumentNullException.ThrowIfNull(spans);
         int servers = 0;
@@ -36,6 +38,13 @@ public static class TraceSettlement
             {
                 expected[(span.TraceId, span.SpanId)] = span.GetTagItem(MessagingAttributes.System) as string == KafkaAttributes.SystemName ? kafkaSubscribers : 1;
             }
+            else if (martenSubscriptions > 0 && span.Source.Name == MessagingActivitySource.Name && span.Kind == ActivityKind.Producer
+                && span.GetTagItem(MessagingAttributes.OperationName) is "append" && span.GetTagItem(MessagingAttributes.System) is "marten")
+            {
+                // Each subscription handles each event of the append in a process span that follows from it.
+                int events = span.GetTagItem(MessagingAttributes.BatchMessageCount) is int count ? count : 1;
+                expected[(span.TraceId, span.SpanId)] = martenSubscriptions * events;
+            }
             else if (span.Kind == ActivityKind.Consumer)
             {
                 CountConsumer(span, consumers);
@@ -49,7 +58,7 @@ public static class TraceSettlement
 
         foreach (KeyValuePair<(ActivityTraceId, ActivitySpanId), int> producer in expected)
         {
-            if (!consumers.TryGetValue(producer.Key, out int count) || count < producer.Value)
+            if (producer.Value > 0 && (!consumers.TryGetValue(producer.Key, out int count) || count < producer.Value))
             {
                 return false;
             }

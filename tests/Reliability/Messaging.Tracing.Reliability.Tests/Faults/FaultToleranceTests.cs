@@ -17,8 +17,8 @@ namespace Messaging.Tracing.Reliability.Tests.Faults;
 /// that reaches Messaging.Tracing is reported once through the <c>Messaging-Tracing</c> event source.
 /// </summary>
 [Trait("Category", "Reliability")]
-public sealed class FaultToleranceTests(ITestOutputHelper output, KafkaCluster kafka, RabbitMqBroker rabbitMq, RedisBroker redis)
-    : IClassFixture<KafkaCluster>, IClassFixture<RabbitMqBroker>, IClassFixture<RedisBroker>
+public sealed class FaultToleranceTests(ITestOutputHelper output, KafkaCluster kafka, RabbitMqBroker rabbitMq, RedisBroker redis, PostgresDatabase postgres)
+    : IClassFixture<KafkaCluster>, IClassFixture<RabbitMqBroker>, IClassFixture<RedisBroker>, IClassFixture<PostgresDatabase>
 {
     /// <summary>Gets how many messages each (transport, fault) case sends.</summary>
     public static int MessagesPerCase => SoakMessages.Count(CiMessages, LongRunDivisor);
@@ -35,7 +35,7 @@ public sealed class FaultToleranceTests(ITestOutputHelper output, KafkaCluster k
     public static TheoryData<string, FaultKind> Cases()
     {
         var data = new TheoryData<string, FaultKind>();
-        foreach (string transport in new[] { "kafka", "rabbitmq", "masstransit-inmemory", "masstransit-rabbitmq", "redis", "eventtracer" })
+        foreach (string transport in new[] { "kafka", "rabbitmq", "masstransit-inmemory", "masstransit-rabbitmq", "redis", "eventtracer", "marten" })
         {
             foreach (FaultKind kind in Enum.GetValues<FaultKind>())
             {
@@ -105,6 +105,7 @@ public sealed class FaultToleranceTests(ITestOutputHelper output, KafkaCluster k
         "masstransit-rabbitmq" => new MassTransitFaultDriver(rabbitMq),
         "redis" => new RedisFaultDriver(redis),
         "eventtracer" => new EventTracerFaultDriver(),
+        "marten" => new MartenFaultDriver(postgres),
         _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "unknown transport"),
     };
 }

@@ -26,6 +26,15 @@ public static class HostileCases
     /// <summary>Dictionaries (event metadata, MassTransit headers): no repeated names.</summary>
     public static TheoryData<string> NoRepeats() => Data(HostileHeaderCorpus.All.Where(c => !c.HasRepeatedNames));
 
+    /// <summary>
+    /// JSON objects stored in a PostgreSQL <c>jsonb</c> column (Marten's event headers): no repeated names, and no value
+    /// <c>jsonb</c> refuses (<c>\u0000</c>, a lone surrogate).
+    /// </summary>
+    public static TheoryData<string> Jsonb() => Data(HostileHeaderCorpus.All.Where(c => !c.HasRepeatedNames && FitsJsonb(c)));
+
+    /// <summary>The cases without repeated names that a <c>jsonb</c> column refuses: their values hold <c>\u0000</c> or a lone surrogate.</summary>
+    public static TheoryData<string> NotJsonb() => Data(HostileHeaderCorpus.All.Where(c => !c.HasRepeatedNames && !FitsJsonb(c)));
+
     /// <summary>AMQP header tables: no repeated names, and the oversized cases at <see cref="AmqpOversizedLength"/>.</summary>
     public static TheoryData<string> Amqp() => Data(AmqpCases());
 
@@ -37,6 +46,25 @@ public static class HostileCases
     private static IEnumerable<HostileHeaderCase> AmqpCases() =>
         HostileHeaderCorpus.All.Where(c => !c.HasRepeatedNames && c.Size <= AmqpHeaderBudget)
             .Concat(HostileHeaderCorpus.Oversized(AmqpOversizedLength));
+
+    private static bool FitsJsonb(HostileHeaderCase hostile) => hostile.Headers.All(h => h.Text is null || (!h.Text.Contains('\0', System.StringComparison.Ordinal) && !HasLoneSurrogate(h.Text)));
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static TheoryData<string> Data(IEnumerable<HostileHeaderCase> cases)
     {

@@ -1,0 +1,4 @@
+namespace Messaging.Tracing.Marten.Tests;
+
+/// <summary>A test event.</summary>
+public sealed record BandRegistered(string Name);

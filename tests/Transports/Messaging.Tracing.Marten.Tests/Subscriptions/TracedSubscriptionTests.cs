@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Messaging.Tracing.Brokers;
+using Messaging.Tracing.Testing;
+using Xunit;
+
+namespace Messaging.Tracing.Marten.Tests.Subscriptions;
+
+[Collection(PostgresDatabase.CollectionName)]
+public class TracedSubscriptionTests(PostgresDatabase database)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_live_daemon_handles_each_event_in_a_process_span_that_follows_from_its_append()
+    {
+        // Listening to Marten makes the daemon's page span current while the page runs: the subscription must set it aside.
+        // That span is a trace of its own, left out of the collector.
+        int daemonPageSpans = 0;
+        using var martenListener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Marten",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = span =>
+            {
+                if (span.OperationName.EndsWith(".execution", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref daemonPageSpans);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(martenListener);
+        using var collector = new SpanCollector();
+        var subscription = new RecordingSubscription(MessagingTracer.Default);
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+
+        using (collector.StartRootSpan("request"))
+        {
+            await using IDocumentSession session = store.Store.LightweightSession();
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        await Wait.UntilAsync(() => subscription.Handled.Count >= 2, Timeout, "the subscription to handle both events");
+        await daemon.StopAllAsync();
+
+        await TraceAssert.ShapeAsync(collector, """
+            request (internal)
+            └── append Band (producer)
+                ├┄┄ process Recorder (consumer)
+                └┄┄ process Recorder (consumer)
+            """, spanCount: 4, Timeout);
+        Assert.True(Volatile.Read(ref daemonPageSpans) > 0, "the daemon's page span was never started");
+        Activity append = collector.Spans.Single(s => s.Kind == ActivityKind.Producer);
+        Assert.All(subscription.Handled, handled =>
+        {
+            Assert.NotNull(handled.Current);
+            Assert.Equal(append.SpanId, handled.Current.ParentSpanId);
+            Assert.Equal(append.TraceId.ToHexString(), handled.Current.GetTagItem("messaging.message.conversation_id"));
+        });
+    }
+
+    [Fact]
+    public async Task A_subscription_shard_run_in_rebuild_mode_handles_each_event_in_a_new_trace_linked_to_its_append()
+    {
+        using var collector = new SpanCollector();
+        var subscription = new RecordingSubscription(MessagingTracer.Default);
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        ShardName shard = daemon.CurrentAgents().Single().Name;
+        await daemon.StopAgentAsync(shard);
+
+        using (collector.StartRootSpan("request"))
+        {
+            await using IDocumentSession session = store.Store.LightweightSession();
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        await daemon.StartAgentInRebuildModeAsync(shard, CancellationToken.None);
+        await Wait.UntilAsync(() => subscription.Handled.Count >= 2, Timeout, "the subscription to handle both events");
+        await daemon.StopAllAsync();
+
+        await TraceAssert.ShapeAsync(collector, """
+            request (internal)
+            └── append Band (producer)
+                ├┄┄ process Recorder (consumer) [new trace]
+                └┄┄ process Recorder (consumer) [new trace]
+            """, spanCount: 4, Timeout);
+        Activity append = collector.Spans.Single(s => s.Kind == ActivityKind.Producer);
+        Assert.All(subscription.Handled, handled =>
+        {
+            Assert.NotNull(handled.Current);
+            Assert.Equal(default, handled.Current.ParentSpanId);
+            Assert.NotEqual(append.TraceId, handled.Current.TraceId);
+            Assert.Equal(append.SpanId, Assert.Single(handled.Current.Links).Context.SpanId);
+        });
+    }
+
+    [Fact]
+    public async Task A_daemon_started_after_the_append_reports_continuous_mode_so_its_spans_follow_from_the_append()
+    {
+        // Marten does not flag a backlog worked through after downtime: the shard runs in Continuous mode (pinned here).
+        using var collector = new SpanCollector();
+        var subscription = new RecordingSubscription(MessagingTracer.Default);
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+
+        using (collector.StartRootSpan("request"))
+        {
+            await using IDocumentSession session = store.Store.LightweightSession();
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        await Wait.UntilAsync(() => subscription.Handled.Count >= 2, Timeout, "the subscription to handle both events");
+        await daemon.StopAllAsync();
+
+        await TraceAssert.ShapeAsync(collector, """
+            request (internal)
+            └── append Band (producer)
+                ├┄┄ process Recorder (consumer)
+                └┄┄ process Recorder (consumer)
+            """, spanCount: 4, Timeout);
+    }
+
+    [Fact]
+    public async Task A_daemon_catching_up_on_events_older_than_the_live_window_handles_each_in_a_new_trace_linked_to_its_append()
+    {
+        // Catch-up after downtime: the daemon starts after the append and reports Continuous, but the events are older than
+        // the window when it reaches them.
+        TimeSpan window = TimeSpan.FromMilliseconds(200);
+        using var collector = new SpanCollector();
+        var subscription = new RecordingSubscription(MessagingTracer.Default) { Window = window };
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        var streamId = Guid.NewGuid();
+        using (collector.StartRootSpan("request"))
+        {
+            await using IDocumentSession session = store.Store.LightweightSession();
+            session.Events.StartStream<Band>(streamId, new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        DateTimeOffset stored = await store.NewestTimestampAsync(streamId);
+        await Wait.UntilAsync(() => DateTimeOffset.UtcNow - stored > window, Timeout, "the events to be older than the live window");
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        Assert.Equal(ShardExecutionMode.Continuous, daemon.CurrentAgents().Single().Mode);
+        await Wait.UntilAsync(() => subscription.Handled.Count >= 2, Timeout, "the subscription to handle both events");
+        await daemon.StopAllAsync();
+
+        await TraceAssert.ShapeAsync(collector, """
+            request (internal)
+            └── append Band (producer)
+                ├┄┄ process Recorder (consumer) [new trace]
+                └┄┄ process Recorder (consumer) [new trace]
+            """, spanCount: 4, Timeout);
+        Activity append = collector.Spans.Single(s => s.Kind == ActivityKind.Producer);
+        Assert.All(subscription.Handled, handled =>
+        {
+            Assert.NotNull(handled.Current);
+            Assert.Equal(default, handled.Current.ParentSpanId);
+            Assert.NotEqual(append.TraceId, handled.Current.TraceId);
+            Assert.Equal(append.SpanId, Assert.Single(handled.Current.Links).Context.SpanId);
+        });
+    }
+
+    [Fact]
+    public void The_live_window_is_five_minutes_by_default_accepts_infinite_and_rejects_a_negative_duration()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(5), new RecordingSubscription(MessagingTracer.Default).Window);
+        TimeSpan infinite = System.Threading.Timeout.InfiniteTimeSpan;
+        Assert.Equal(infinite, new RecordingSubscription(MessagingTracer.Default) { Window = infinite }.Window);
+        Assert.Equal(TimeSpan.Zero, new RecordingSubscription(MessagingTracer.Default) { Window = TimeSpan.Zero }.Window);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RecordingSubscription(MessagingTracer.Default) { Window = TimeSpan.FromSeconds(-1) });
+    }
+
+    [Fact]
+    public async Task A_handler_exception_is_recorded_on_its_process_span_and_the_other_events_spans_stay_ok()
+    {
+        using var collector = new SpanCollector();
+        var subscription = new RecordingSubscription(MessagingTracer.Default) { FailOn = typeof(ReviewAdded) };
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+
+        using (collector.StartRootSpan("request"))
+        {
+            await using IDocumentSession session = store.Store.LightweightSession();
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        IReadOnlyList<Activity> spans = await collector.WaitForAsync(
+            all => all.Any(s => s.Kind == ActivityKind.Consumer && s.Status == ActivityStatusCode.Error),
+            Timeout);
+        await daemon.StopAllAsync();
+
+        Activity failed = spans.First(s => s.Kind == ActivityKind.Consumer && s.Status == ActivityStatusCode.Error);
+        Assert.Equal(typeof(InvalidOperationException).FullName, failed.GetTagItem("error.type"));
+        Activity append = spans.Single(s => s.Kind == ActivityKind.Producer);
+        Assert.Equal(append.SpanId, failed.ParentSpanId);
+        Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.Status != ActivityStatusCode.Error);
+    }
+}
