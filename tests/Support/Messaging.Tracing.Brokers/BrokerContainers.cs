@@ -28,6 +28,9 @@ internal static class BrokerContainers
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a container may take to log that it is ready (a cold vfs copy of an image takes seconds).</summary>
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
+
     private static readonly ConcurrentBag<IContainer> Started = [];
 
     private static readonly Lazy<Task<string>> Redis = new(StartRedisAsync);
@@ -89,7 +92,7 @@ internal static class BrokerContainers
             int amqp = FreePort.Next();
             int epmd = FreePort.Next();
             int distribution = FreePort.Next();
-            await StartAsync(LocalImage("rabbitmq", "Server startup complete", "mt-rabbitmq", amqp, epmd, distribution)).ConfigureAwait(false);
+            await StartAsync(LocalImage("rabbitmq", @"Starting broker\.\.\. completed", "mt-rabbitmq", amqp, epmd, distribution)).ConfigureAwait(false);
             return Reported("rabbitmq", $"amqp://guest:guest@127.0.0.1:{amqp}/");
         }
 
@@ -99,12 +102,12 @@ internal static class BrokerContainers
     }
 
     /// <summary>A container of the local image <c>messaging-tracing/{name}:latest</c> on the host network, running
-    /// <c>{entry} {ports}</c> (its server binds 127.0.0.1 on those ports), ready when it logs <paramref name="ready"/>.</summary>
+    /// <c>{entry} {ports}</c> (its server binds 127.0.0.1 on those ports), ready when it logs <paramref name="ready"/> (a regular expression).</summary>
     private static IContainer LocalImage(string name, string ready, string entry, params int[] ports) =>
         new ContainerBuilder($"messaging-tracing/{name}:latest")
             .WithCommand([entry, .. ports.Select(port => port.ToString(CultureInfo.InvariantCulture))])
             .WithCreateParameterModifier(parameters => (parameters.HostConfig ??= new HostConfig()).NetworkMode = "host")
-            .WithWaitStrategy(ContainerWait.ForUnixContainer().UntilMessageIsLogged(ready))
+            .WithWaitStrategy(ContainerWait.ForUnixContainer().UntilMessageIsLogged(ready, strategy => strategy.WithTimeout(ReadyTimeout)))
             .Build();
 
     private static async Task StartAsync(IContainer container)
