@@ -50,9 +50,14 @@ public static class BrokerEnvironment
     {
         if (!string.IsNullOrWhiteSpace(forced))
         {
-            return Enum.TryParse(forced.Trim(), ignoreCase: true, out BrokerProvider provider) && Enum.IsDefined(provider)
-                ? (provider, $"forced by {ProviderVariable}")
-                : throw new ArgumentException($"{ProviderVariable} must be env, testcontainers or local, not '{forced}'.", nameof(forced));
+            BrokerProvider provider = forced.Trim().ToLowerInvariant() switch
+            {
+                "env" => BrokerProvider.Env,
+                "testcontainers" => BrokerProvider.Testcontainers,
+                "local" => BrokerProvider.Local,
+                _ => throw new ArgumentException($"{ProviderVariable} must be env, testcontainers or local, not '{forced}'.", nameof(forced)),
+            };
+            return (provider, $"forced by {ProviderVariable}");
         }
 
         if (endpointsSet)
