@@ -12,7 +12,8 @@
 # non-zero when a test fails or a build does.
 #
 # Environment: RABBITMQ_URI (default amqp://guest:guest@localhost:5672/), REDIS_CONNECTION (default
-# localhost:6379), KAFKA_BOOTSTRAP_SERVERS (unset: librdkafka's in-process mock cluster),
+# localhost:6379), POSTGRES_CONNECTION (default: the tests' role and database on localhost:5432, see eng/brokers.sh),
+# KAFKA_BOOTSTRAP_SERVERS (unset: librdkafka's in-process mock cluster),
 # TEST_CONSOLE_VERBOSITY (console logger verbosity, default normal), TEST_PASSES (default "newest floor consumers").
 # Extra arguments go to dotnet test, e.g. eng/test.sh --filter "FullyQualifiedName~Kafka".
 set -euo pipefail

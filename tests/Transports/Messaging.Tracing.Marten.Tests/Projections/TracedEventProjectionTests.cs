@@ -22,20 +22,7 @@ public class TracedEventProjectionTests(PostgresDatabase database)
     public async Task A_live_daemon_projects_each_event_in_a_process_span_that_follows_from_its_append()
     {
         // Listening to Marten makes the daemon's page span current while the page runs: the projection must set it aside.
-        int daemonPageSpans = 0;
-        using var martenListener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Marten",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStarted = span =>
-            {
-                if (span.OperationName.EndsWith(".execution", StringComparison.Ordinal))
-                {
-                    Interlocked.Increment(ref daemonPageSpans);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(martenListener);
+        using var pageSpans = new MartenPageSpans();
         using var collector = new SpanCollector();
         var projection = new RecordingProjection(MessagingTracer.Default);
         await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Projections.Add(projection, ProjectionLifecycle.Async));
@@ -58,7 +45,7 @@ public class TracedEventProjectionTests(PostgresDatabase database)
                 ├┄┄ process Recorder (consumer)
                 └┄┄ process Recorder (consumer)
             """, spanCount: 4, Timeout);
-        Assert.True(Volatile.Read(ref daemonPageSpans) > 0, "the daemon's page span was never started");
+        Assert.True(pageSpans.Started > 0, "the daemon's page span was never started");
         Activity append = collector.Spans.Single(s => s.Kind == ActivityKind.Producer);
         Assert.All(projection.Handled, handled =>
         {

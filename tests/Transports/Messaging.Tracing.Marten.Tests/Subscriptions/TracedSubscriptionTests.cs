@@ -23,20 +23,7 @@ public class TracedSubscriptionTests(PostgresDatabase database)
     {
         // Listening to Marten makes the daemon's page span current while the page runs: the subscription must set it aside.
         // That span is a trace of its own, left out of the collector.
-        int daemonPageSpans = 0;
-        using var martenListener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Marten",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStarted = span =>
-            {
-                if (span.OperationName.EndsWith(".execution", StringComparison.Ordinal))
-                {
-                    Interlocked.Increment(ref daemonPageSpans);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(martenListener);
+        using var pageSpans = new MartenPageSpans();
         using var collector = new SpanCollector();
         var subscription = new RecordingSubscription(MessagingTracer.Default);
         await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
@@ -59,7 +46,7 @@ public class TracedSubscriptionTests(PostgresDatabase database)
                 ├┄┄ process Recorder (consumer)
                 └┄┄ process Recorder (consumer)
             """, spanCount: 4, Timeout);
-        Assert.True(Volatile.Read(ref daemonPageSpans) > 0, "the daemon's page span was never started");
+        Assert.True(pageSpans.Started > 0, "the daemon's page span was never started");
         Activity append = collector.Spans.Single(s => s.Kind == ActivityKind.Producer);
         Assert.All(subscription.Handled, handled =>
         {
