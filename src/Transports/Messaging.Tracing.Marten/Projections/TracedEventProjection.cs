@@ -44,6 +44,9 @@ public abstract class TracedEventProjection : EventProjection
     private readonly EventProcessTracer _processing;
     private readonly Func<IEvent, IDocumentOperations, CancellationToken, Task> _handle;
 
+    // ShardNames() makes a new array on every call; the name and version are settled once Marten runs the projection.
+    private ShardName[]? _shards;
+
     /// <summary>Initializes the projection.</summary>
     /// <param name="tracer">The tracer the process spans are started with.</param>
     protected TracedEventProjection(MessagingTracer tracer)
@@ -88,7 +91,7 @@ public abstract class TracedEventProjection : EventProjection
         try
         {
             ShardStateTracker tracker = operations.Database.Tracker;
-            foreach (ShardName shard in ShardNames())
+            foreach (ShardName shard in _shards ??= ShardNames())
             {
                 if (tracker.CurrentState(shard)?.Mode == ShardMode.rebuilding)
                 {

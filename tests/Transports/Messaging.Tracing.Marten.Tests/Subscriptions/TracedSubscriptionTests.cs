@@ -85,13 +85,7 @@ public class TracedSubscriptionTests(PostgresDatabase database)
                 └┄┄ process Recorder (consumer) [new trace]
             """, spanCount: 4, Timeout);
         Activity append = collector.Spans.Single(s => s.Kind == ActivityKind.Producer);
-        Assert.All(subscription.Handled, handled =>
-        {
-            Assert.NotNull(handled.Current);
-            Assert.Equal(default, handled.Current.ParentSpanId);
-            Assert.NotEqual(append.TraceId, handled.Current.TraceId);
-            Assert.Equal(append.SpanId, Assert.Single(handled.Current.Links).Context.SpanId);
-        });
+        HandlerSpanAssert.EachInNewTraceLinkedTo(append, subscription.Handled.Select(h => h.Current));
     }
 
     [Fact]
@@ -154,13 +148,7 @@ public class TracedSubscriptionTests(PostgresDatabase database)
                 └┄┄ process Recorder (consumer) [new trace]
             """, spanCount: 4, Timeout);
         Activity append = collector.Spans.Single(s => s.Kind == ActivityKind.Producer);
-        Assert.All(subscription.Handled, handled =>
-        {
-            Assert.NotNull(handled.Current);
-            Assert.Equal(default, handled.Current.ParentSpanId);
-            Assert.NotEqual(append.TraceId, handled.Current.TraceId);
-            Assert.Equal(append.SpanId, Assert.Single(handled.Current.Links).Context.SpanId);
-        });
+        HandlerSpanAssert.EachInNewTraceLinkedTo(append, subscription.Handled.Select(h => h.Current));
     }
 
     [Fact]
