@@ -12,7 +12,8 @@
 # Idempotent: a second run takes seconds. Each step prints how long it took.
 #
 #   eng/docker.sh          install, start, build (prints the image names)
-#   eng/docker.sh stop     stops the dockerd this script started (and nothing else)
+#   eng/docker.sh stop     stops the dockerd this script started (and nothing else), after removing the containers of
+#                          the local images still on it
 #   eng/docker.sh check    also runs each image with host networking on a free port and checks that its server answers
 #                          on 127.0.0.1 only
 #
@@ -97,6 +98,19 @@ start_engine() {
   step_done "dockerd $(docker version --format '{{.Server.Version}}') answers"
 }
 
+# Containers of the local images still present: a test process removes its containers at exit, but the engine may still
+# be removing them on vfs (stopping dockerd then would leave them "Dead" in its data root), or a killed process left them.
+remove_leftover_containers() {
+  local filters=() name ids deadline=$((SECONDS + START_TIMEOUT))
+  for name in redis postgres rabbitmq; do filters+=(--filter "ancestor=messaging-tracing/$name"); done
+  while ids="$(docker ps -aq "${filters[@]}")" && [[ -n "$ids" ]]; do
+    ((SECONDS < deadline)) || die "containers of the local images not removed within ${START_TIMEOUT}s: $ids"
+    log "stop: removing containers of the local images: $(echo $ids)"
+    # shellcheck disable=SC2086 # one id per word
+    docker rm -f $ids >/dev/null 2>&1 || sleep 1 # "removal in progress": wait for the engine
+  done
+}
+
 stop_engine() {
   local marker="$CACHE/started-by-docker.sh" pid
   if [[ ! -f "$marker" ]]; then
@@ -109,6 +123,7 @@ stop_engine() {
     rm -f "$marker"
     return 0
   fi
+  remove_leftover_containers
   step "stop: stopping dockerd $pid"
   kill -TERM "$pid"
   local deadline=$((SECONDS + START_TIMEOUT))

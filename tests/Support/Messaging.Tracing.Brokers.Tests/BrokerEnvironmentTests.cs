@@ -79,4 +79,16 @@ public sealed class BrokerEnvironmentTests
             await redis.DisposeAsync();
         }
     }
+
+    [Fact]
+    public void Kafka_runs_in_a_container_only_with_registry_images()
+    {
+        var kafka = new KafkaCluster();
+
+        bool variableSet = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(KafkaCluster.BootstrapServersVariable));
+        bool container = BrokerEnvironment.Provider == BrokerProvider.Testcontainers && !BrokerEnvironment.UseLocalImages;
+
+        // No Kafka image can be built from Debian's packages: local images (and the other providers) keep the mock cluster.
+        Assert.Equal(!variableSet && !container, kafka.IsMockCluster);
+    }
 }

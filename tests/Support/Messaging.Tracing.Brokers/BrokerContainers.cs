@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
+using Testcontainers.Kafka;
 using Testcontainers.PostgreSql;
 using Testcontainers.RabbitMq;
 using Testcontainers.Redis;
@@ -39,6 +40,8 @@ internal static class BrokerContainers
 
     private static readonly Lazy<Task<string>> RabbitMq = new(StartRabbitMqAsync);
 
+    private static readonly Lazy<Task<string>> Kafka = new(StartKafkaAsync);
+
     static BrokerContainers()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
@@ -52,6 +55,16 @@ internal static class BrokerContainers
 
     /// <summary>The AMQP URI of this run's RabbitMQ container (started on first call).</summary>
     public static Task<string> RabbitMqUriAsync() => RabbitMq.Value;
+
+    /// <summary>
+    /// Whether this provider runs Kafka in a container: with registry images only. No Kafka image can be built from
+    /// Debian's packages (no Kafka distribution is reachable from the build machines), so with local images Kafka stays
+    /// librdkafka's in-process mock cluster, as under the other providers.
+    /// </summary>
+    public static bool RunsKafka => !BrokerEnvironment.UseLocalImages;
+
+    /// <summary>The <c>host:port</c> bootstrap servers of this run's Kafka container (started on first call; registry images only).</summary>
+    public static Task<string> KafkaBootstrapServersAsync() => Kafka.Value;
 
     private static async Task<string> StartRedisAsync()
     {
@@ -99,6 +112,15 @@ internal static class BrokerContainers
         RabbitMqContainer container = new RabbitMqBuilder("rabbitmq:3.10").WithUsername("guest").WithPassword("guest").Build();
         await StartAsync(container).ConfigureAwait(false);
         return Reported("rabbitmq", container.GetConnectionString());
+    }
+
+    private static async Task<string> StartKafkaAsync()
+    {
+        // Apache Kafka's own image in KRaft mode (one broker), as in docker-compose.yml; the module maps and advertises its port.
+        KafkaContainer container = new KafkaBuilder("apache/kafka:3.8.0").Build();
+        await StartAsync(container).ConfigureAwait(false);
+        var address = new Uri(container.GetBootstrapAddress());
+        return Reported("kafka", $"{address.Host}:{address.Port}");
     }
 
     /// <summary>A container of the local image <c>messaging-tracing/{name}:latest</c> on the host network, running

@@ -30,7 +30,7 @@ public static class BrokerEnvironment
     /// <summary>The environment variable choosing the containers' images: <c>MESSAGING_TRACING_BROKER_IMAGES</c>.</summary>
     public const string ImagesVariable = "MESSAGING_TRACING_BROKER_IMAGES";
 
-    private static readonly string[] EndpointVariables = [RabbitMqBroker.UriVariable, RedisBroker.ConnectionVariable, PostgresDatabase.ConnectionVariable];
+    private static readonly string[] EndpointVariables = [RabbitMqBroker.UriVariable, RedisBroker.ConnectionVariable, PostgresDatabase.ConnectionVariable, KafkaCluster.BootstrapServersVariable];
 
     private static readonly Lazy<BrokerProvider> Chosen = new(Choose);
 
