@@ -131,6 +131,9 @@ stop_engine() {
     ((SECONDS < deadline)) || die "dockerd $pid did not stop within ${START_TIMEOUT}s"
     sleep 0.5
   done
+  # dockerd leaves its default network namespace mounted under the exec root: release it with the daemon.
+  local netns="$CACHE/exec/netns/default"
+  if grep -q " $netns " /proc/mounts; then umount "$netns" || log "stop: could not unmount $netns"; fi
   rm -f "$marker"
   step_done "dockerd stopped"
 }
