@@ -7,6 +7,8 @@
 #   floor                 dotnet test Messaging.Tracing.Floor.slnf -p:ClientVersions=Floor: the core, transport and
 #                         reliability tests on the oldest versions the packages support (Directory.Packages.props)
 #   consumer apps         eng/consumer-check.sh: the packed packages in fresh applications, as users install them
+#   containers            eng/docker.sh (dockerd in the narrow mode, local images), then the broker smoke tests and one
+#                         test class per transport with MESSAGING_TRACING_BROKERS=testcontainers; eng/docker.sh stop
 #
 # Ends with one line "Tests: N passed, M failed[, K skipped]" summed over every pass and test assembly, and exits
 # non-zero when a test fails or a build does.
@@ -14,7 +16,7 @@
 # Environment: RABBITMQ_URI (default amqp://guest:guest@localhost:5672/), REDIS_CONNECTION (default
 # localhost:6379), POSTGRES_CONNECTION (default: the tests' role and database on localhost:5432, see eng/brokers.sh),
 # KAFKA_BOOTSTRAP_SERVERS (unset: librdkafka's in-process mock cluster),
-# TEST_CONSOLE_VERBOSITY (console logger verbosity, default normal), TEST_PASSES (default "newest floor consumers").
+# TEST_CONSOLE_VERBOSITY (console logger verbosity, default normal), TEST_PASSES (default "newest floor consumers containers").
 # Extra arguments go to dotnet test, e.g. eng/test.sh --filter "FullyQualifiedName~Kafka".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,11 +47,28 @@ run_tests() { # name, target, dotnet test arguments...
     "$@" || rc=$?
 }
 
-for pass in ${TEST_PASSES:-newest floor consumers}; do
+# The Testcontainers slice (docs/testcontainers.md): the same fixtures, their servers started by Testcontainers.
+containers_pass() {
+  eng/docker.sh || { echo "eng/docker.sh failed: no Docker engine for the Testcontainers slice" >&2; rc=1; return; }
+  local target filter
+  while read -r target filter; do
+    MESSAGING_TRACING_BROKERS=testcontainers run_tests containers "$target" ${filter:+--filter "$filter"} </dev/null   # dotnet test reads stdin
+  done <<'SLICE'
+tests/Support/Messaging.Tracing.Brokers.Tests
+tests/Transports/Messaging.Tracing.Redis.Tests FullyQualifiedName~StreamAddTracedTests
+tests/Transports/Messaging.Tracing.RabbitMQ.Tests FullyQualifiedName~.TracedConsumerTests
+tests/Transports/Messaging.Tracing.MassTransit.Tests FullyQualifiedName~MassTransitRabbitMqTests
+tests/Transports/Messaging.Tracing.Marten.Tests FullyQualifiedName~AppendTracingListenerTests
+SLICE
+  eng/docker.sh stop || true
+}
+
+for pass in ${TEST_PASSES:-newest floor consumers containers}; do
   case "$pass" in
     newest) run_tests newest Messaging.Tracing.sln "$@" ;;
     floor) run_tests floor Messaging.Tracing.Floor.slnf -p:ClientVersions=Floor "$@" ;;
     consumers) eng/consumer-check.sh --results "$results/consumers" || rc=$? ;;
+    containers) containers_pass ;;
     *) echo "unknown pass '$pass' in TEST_PASSES" >&2; exit 2 ;;
   esac
 done

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace Messaging.Tracing.Brokers.Tests;
 
+[Trait(LocalTools.Trait, LocalTools.Value)]
 public sealed class RabbitMqNodeTests
 {
     [Fact]

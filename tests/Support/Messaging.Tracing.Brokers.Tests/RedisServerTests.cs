@@ -4,6 +4,7 @@ using Xunit;
 
 namespace Messaging.Tracing.Brokers.Tests;
 
+[Trait(LocalTools.Trait, LocalTools.Value)]
 public sealed class RedisServerTests
 {
     [Fact]

@@ -10,7 +10,8 @@ using Xunit;
 namespace Messaging.Tracing.Brokers;
 
 /// <summary>
-/// Test fixture for a Kafka cluster: the one named by <c>KAFKA_BOOTSTRAP_SERVERS</c> when it is set,
+/// Test fixture for a Kafka cluster: the one named by <c>KAFKA_BOOTSTRAP_SERVERS</c> when it is set, a Kafka container
+/// when the run's <see cref="BrokerEnvironment.Provider"/> is Testcontainers with registry images (docs/testcontainers.md),
 /// otherwise librdkafka's in-process mock cluster (three brokers speaking the Kafka protocol,
 /// headers and consumer groups included; docs/architecture.md §6). Exposes <see cref="BootstrapServers"/> and
 /// configuration factories for producers and consumers with test-friendly settings.
@@ -57,15 +58,20 @@ public sealed class KafkaCluster : IAsyncLifetime
     public const int MockPartitionCount = 4;
 
     private readonly string? _configuredServers;
+    private readonly bool _inContainer;
     private readonly TimeSpan _metadataTimeout;
     private IProducer<Null, Null>? _mockHost;
     private IAdminClient? _admin;
     private string? _bootstrapServers;
 
-    /// <summary>Creates the fixture for <c>KAFKA_BOOTSTRAP_SERVERS</c>, or the mock cluster when it is unset.</summary>
+    /// <summary>
+    /// Creates the fixture for <c>KAFKA_BOOTSTRAP_SERVERS</c>; when it is unset, a Kafka container when this run's
+    /// <see cref="BrokerEnvironment.Provider"/> is Testcontainers with registry images, else the mock cluster.
+    /// </summary>
     public KafkaCluster()
         : this(Environment.GetEnvironmentVariable(BootstrapServersVariable))
     {
+        _inContainer = _configuredServers is null && BrokerEnvironment.Provider == BrokerProvider.Testcontainers && BrokerContainers.RunsKafka;
     }
 
     /// <summary>Creates the fixture for <paramref name="bootstrapServers"/>, or the mock cluster when empty (tests of the fixture itself).</summary>
@@ -75,8 +81,8 @@ public sealed class KafkaCluster : IAsyncLifetime
         _metadataTimeout = metadataTimeout ?? TimeSpan.FromSeconds(10);
     }
 
-    /// <summary>Whether this is librdkafka's in-process mock cluster (<c>KAFKA_BOOTSTRAP_SERVERS</c> unset).</summary>
-    public bool IsMockCluster => _configuredServers is null;
+    /// <summary>Whether this is librdkafka's in-process mock cluster (<c>KAFKA_BOOTSTRAP_SERVERS</c> unset, no Kafka container).</summary>
+    public bool IsMockCluster => _configuredServers is null && !_inContainer;
 
     /// <summary>The cluster's <c>host:port</c> list, available after <see cref="InitializeAsync"/>.</summary>
     /// <exception cref="InvalidOperationException">The fixture is not initialized.</exception>
@@ -224,7 +230,11 @@ public sealed class KafkaCluster : IAsyncLifetime
     /// <summary>Starts the mock cluster, or checks that the configured cluster answers.</summary>
     /// <returns>A task that completes when the cluster is usable.</returns>
     /// <exception cref="BrokerUnavailableException">The configured cluster is unreachable or librdkafka cannot be loaded.</exception>
-    public Task InitializeAsync() => Task.Run(Initialize);
+    public async Task InitializeAsync()
+    {
+        string? servers = _inContainer ? await BrokerContainers.KafkaBootstrapServersAsync().ConfigureAwait(false) : _configuredServers;
+        await Task.Run(() => Initialize(servers)).ConfigureAwait(false);
+    }
 
     /// <summary>Closes the admin client and stops the mock cluster.</summary>
     /// <returns>A completed task.</returns>
@@ -238,11 +248,11 @@ public sealed class KafkaCluster : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private void Initialize()
+    private void Initialize(string? configuredServers)
     {
         try
         {
-            if (IsMockCluster)
+            if (configuredServers is null)
             {
                 var config = new ProducerConfig { ClientId = "messaging-tracing-mock-cluster" };
                 config.Set("test.mock.num.brokers", MockBrokerCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -267,8 +277,8 @@ public sealed class KafkaCluster : IAsyncLifetime
             }
             else
             {
-                _bootstrapServers = _configuredServers;
-                _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _configuredServers, ClientId = "messaging-tracing-tests" })
+                _bootstrapServers = configuredServers;
+                _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = configuredServers, ClientId = "messaging-tracing-tests" })
                     .SetLogHandler(static (_, _) => { })
                     .Build();
                 try
@@ -278,8 +288,10 @@ public sealed class KafkaCluster : IAsyncLifetime
                 catch (KafkaException ex)
                 {
                     throw new BrokerUnavailableException(
-                        $"Kafka is not reachable at {_configuredServers} ({BootstrapServersVariable}): {ex.Message}. "
-                        + $"Start that cluster, or unset {BootstrapServersVariable} to use librdkafka's in-process mock cluster.",
+                        $"Kafka is not reachable at {configuredServers} ({(_inContainer ? "this run's Kafka container" : BootstrapServersVariable)}): {ex.Message}. "
+                        + (_inContainer
+                            ? $"Check the container's log (docker logs), or set {BrokerEnvironment.ProviderVariable}=local to use librdkafka's in-process mock cluster."
+                            : $"Start that cluster, or unset {BootstrapServersVariable} to use librdkafka's in-process mock cluster."),
                         ex);
                 }
             }

@@ -42,36 +42,35 @@ public sealed class PostgresDatabase : IAsyncLifetime
     /// <summary>PostgreSQL's longest identifier (NAMEDATALEN - 1 bytes).</summary>
     private const int MaxIdentifierLength = 63;
 
-    private readonly NpgsqlConnectionStringBuilder _settings;
     private readonly ConcurrentQueue<string> _schemas = new();
+    private NpgsqlConnectionStringBuilder? _settings;
+    private string? _connectionString;
     private NpgsqlDataSource? _dataSource;
 
-    /// <summary>Creates the fixture for the database named by <c>POSTGRES_CONNECTION</c>.</summary>
+    /// <summary>
+    /// Creates the fixture for the database of this run's <see cref="BrokerEnvironment.Provider"/>: the one named by
+    /// <c>POSTGRES_CONNECTION</c>, or a container started on <see cref="InitializeAsync"/>.
+    /// </summary>
     public PostgresDatabase()
-        : this(Environment.GetEnvironmentVariable(ConnectionVariable))
     {
+        if (BrokerEnvironment.Provider != BrokerProvider.Testcontainers)
+        {
+            Use(Environment.GetEnvironmentVariable(ConnectionVariable));
+        }
     }
 
     /// <summary>Creates the fixture for <paramref name="connectionString"/> (tests of the fixture itself).</summary>
     internal PostgresDatabase(string? connectionString)
     {
-        ConnectionString = string.IsNullOrWhiteSpace(connectionString) ? DefaultConnection : connectionString;
-        try
-        {
-            _settings = new NpgsqlConnectionStringBuilder(ConnectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            // The string is not echoed: it may hold a password.
-            throw new ArgumentException($"{ConnectionVariable} is not a valid Npgsql connection string: {ex.Message}", nameof(connectionString), ex);
-        }
+        Use(connectionString);
     }
 
     /// <summary>The Npgsql connection string in use (may contain a password; see <see cref="DisplayAddress"/>).</summary>
-    public string ConnectionString { get; }
+    /// <exception cref="InvalidOperationException">The database is a container not started yet (before <see cref="InitializeAsync"/>).</exception>
+    public string ConnectionString => _connectionString ?? throw new InvalidOperationException("The PostgreSQL fixture is not initialized.");
 
     /// <summary>Where the database is, without credentials, for messages: <c>{host}:{port}/{database}</c>.</summary>
-    public string DisplayAddress => $"{_settings.Host}:{_settings.Port}/{_settings.Database}";
+    public string DisplayAddress => _settings is null ? "(container not started)" : $"{_settings.Host}:{_settings.Port}/{_settings.Database}";
 
     /// <summary>The shared data source, open after <see cref="InitializeAsync"/>.</summary>
     /// <exception cref="InvalidOperationException">The fixture is not initialized (or already disposed).</exception>
@@ -110,6 +109,11 @@ public sealed class PostgresDatabase : IAsyncLifetime
     /// <exception cref="BrokerUnavailableException">The server is not reachable, or refuses the login or the database.</exception>
     public async Task InitializeAsync()
     {
+        if (_connectionString is null)
+        {
+            Use(await BrokerContainers.PostgresConnectionStringAsync().ConfigureAwait(false));
+        }
+
         NpgsqlDataSource dataSource = NpgsqlDataSource.Create(ConnectionString);
         try
         {
@@ -119,13 +123,29 @@ public sealed class PostgresDatabase : IAsyncLifetime
         {
             await dataSource.DisposeAsync().ConfigureAwait(false);
             throw new BrokerUnavailableException(
-                $"PostgreSQL is not reachable at {DisplayAddress} as {_settings.Username} ({ConnectionVariable}={(Environment.GetEnvironmentVariable(ConnectionVariable) is null ? "unset, default" : "set")}): {ex.Message.TrimEnd('.')}. "
+                $"PostgreSQL is not reachable at {DisplayAddress} as {_settings?.Username} ({ConnectionVariable}={(Environment.GetEnvironmentVariable(ConnectionVariable) is null ? "unset, default" : "set")}): {ex.Message.TrimEnd('.')}. "
                 + "Start it with eng/brokers.sh (installs and starts PostgreSQL from Debian and creates the role and database messaging_tracing), "
                 + $"or set {ConnectionVariable} to a running server.",
                 ex);
         }
 
         _dataSource = dataSource;
+    }
+
+    private void Use(string? connectionString)
+    {
+        string value = string.IsNullOrWhiteSpace(connectionString) ? DefaultConnection : connectionString;
+        try
+        {
+            _settings = new NpgsqlConnectionStringBuilder(value);
+        }
+        catch (ArgumentException ex)
+        {
+            // The string is not echoed: it may hold a password.
+            throw new ArgumentException($"{ConnectionVariable} is not a valid Npgsql connection string: {ex.Message}", nameof(connectionString), ex);
+        }
+
+        _connectionString = value;
     }
 
     /// <summary>Drops the schemas named by <see cref="UniqueSchemaName"/> and closes the data source.</summary>

@@ -42,30 +42,32 @@ public sealed class RabbitMqBroker : IAsyncLifetime
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     private IConnection? _connection;
+    private Uri? _uri;
 
-    /// <summary>Creates the fixture for the broker named by <c>RABBITMQ_URI</c>.</summary>
+    /// <summary>
+    /// Creates the fixture for the broker of this run's <see cref="BrokerEnvironment.Provider"/>: the one named by
+    /// <c>RABBITMQ_URI</c>, or a container started on <see cref="InitializeAsync"/>.
+    /// </summary>
     public RabbitMqBroker()
-        : this(Environment.GetEnvironmentVariable(UriVariable))
     {
+        if (BrokerEnvironment.Provider != BrokerProvider.Testcontainers)
+        {
+            _uri = Parse(Environment.GetEnvironmentVariable(UriVariable));
+        }
     }
 
     /// <summary>Creates the fixture for <paramref name="uri"/> (tests of the fixture itself).</summary>
     internal RabbitMqBroker(string? uri)
     {
-        string value = string.IsNullOrWhiteSpace(uri) ? DefaultUri : uri;
-        if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? parsed) || parsed.Scheme is not ("amqp" or "amqps"))
-        {
-            throw new ArgumentException($"{UriVariable} must be an amqp:// or amqps:// URI, not '{value}'.", nameof(uri));
-        }
-
-        Uri = parsed;
+        _uri = Parse(uri);
     }
 
     /// <summary>The broker's address (may contain credentials; see <see cref="DisplayAddress"/>).</summary>
-    public Uri Uri { get; }
+    /// <exception cref="InvalidOperationException">The broker is a container not started yet (before <see cref="InitializeAsync"/>).</exception>
+    public Uri Uri => _uri ?? throw new InvalidOperationException("The RabbitMQ fixture is not initialized.");
 
     /// <summary>The broker's address without credentials, for messages.</summary>
-    public string DisplayAddress => $"{Uri.Scheme}://{Uri.Host}:{(Uri.IsDefaultPort ? (Uri.Scheme == "amqps" ? 5671 : 5672) : Uri.Port)}{Uri.AbsolutePath}";
+    public string DisplayAddress => _uri is null ? "(container not started)" : $"{Uri.Scheme}://{Uri.Host}:{(Uri.IsDefaultPort ? (Uri.Scheme == "amqps" ? 5671 : 5672) : Uri.Port)}{Uri.AbsolutePath}";
 
     /// <summary>The shared connection, open after <see cref="InitializeAsync"/>.</summary>
     /// <exception cref="InvalidOperationException">The fixture is not initialized (or already disposed).</exception>
@@ -87,6 +89,7 @@ public sealed class RabbitMqBroker : IAsyncLifetime
     /// <exception cref="BrokerUnavailableException">The broker is not reachable or refuses the credentials.</exception>
     public async Task InitializeAsync()
     {
+        _uri ??= Parse(await BrokerContainers.RabbitMqUriAsync().ConfigureAwait(false));
         var factory = new ConnectionFactory
         {
             Uri = Uri,
@@ -120,5 +123,13 @@ public sealed class RabbitMqBroker : IAsyncLifetime
             await connection.CloseAsync().ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private static Uri Parse(string? uri)
+    {
+        string value = string.IsNullOrWhiteSpace(uri) ? DefaultUri : uri;
+        return Uri.TryCreate(value, UriKind.Absolute, out Uri? parsed) && parsed.Scheme is "amqp" or "amqps"
+            ? parsed
+            : throw new ArgumentException($"{UriVariable} must be an amqp:// or amqps:// URI, not '{value}'.", nameof(uri));
     }
 }

@@ -45,21 +45,29 @@ public sealed class RedisBroker : IAsyncLifetime
 
     private readonly ConcurrentQueue<string> _streams = new();
     private ConnectionMultiplexer? _multiplexer;
+    private string? _configuration;
 
-    /// <summary>Creates the fixture for the server named by <c>REDIS_CONNECTION</c>.</summary>
+    /// <summary>
+    /// Creates the fixture for the server of this run's <see cref="BrokerEnvironment.Provider"/>: the one named by
+    /// <c>REDIS_CONNECTION</c>, or a container started on <see cref="InitializeAsync"/>.
+    /// </summary>
     public RedisBroker()
-        : this(Environment.GetEnvironmentVariable(ConnectionVariable))
     {
+        if (BrokerEnvironment.Provider != BrokerProvider.Testcontainers)
+        {
+            _configuration = WithDefault(Environment.GetEnvironmentVariable(ConnectionVariable));
+        }
     }
 
     /// <summary>Creates the fixture for <paramref name="configuration"/> (tests of the fixture itself).</summary>
     internal RedisBroker(string? configuration)
     {
-        Configuration = string.IsNullOrWhiteSpace(configuration) ? DefaultConnection : configuration;
+        _configuration = WithDefault(configuration);
     }
 
     /// <summary>The StackExchange.Redis configuration string in use.</summary>
-    public string Configuration { get; }
+    /// <exception cref="InvalidOperationException">The server is a container not started yet (before <see cref="InitializeAsync"/>).</exception>
+    public string Configuration => _configuration ?? throw new InvalidOperationException("The Redis fixture is not initialized.");
 
     /// <summary>The shared connection, open after <see cref="InitializeAsync"/>.</summary>
     /// <exception cref="InvalidOperationException">The fixture is not initialized (or already disposed).</exception>
@@ -86,6 +94,7 @@ public sealed class RedisBroker : IAsyncLifetime
     /// <exception cref="BrokerUnavailableException">The server is not reachable.</exception>
     public async Task InitializeAsync()
     {
+        _configuration ??= await BrokerContainers.RedisConfigurationAsync().ConfigureAwait(false);
         ConfigurationOptions options;
         try
         {
@@ -138,4 +147,6 @@ public sealed class RedisBroker : IAsyncLifetime
         await multiplexer.CloseAsync().ConfigureAwait(false);
         multiplexer.Dispose();
     }
+
+    private static string WithDefault(string? configuration) => string.IsNullOrWhiteSpace(configuration) ? DefaultConnection : configuration;
 }

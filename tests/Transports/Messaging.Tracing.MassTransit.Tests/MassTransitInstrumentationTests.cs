@@ -80,6 +80,7 @@ public class MassTransitInstrumentationTests(RabbitMqBroker broker)
         Assert.Null(receive.GetTagItem("app.order_id"));
     }
 
+    [Trait(LocalTools.Trait, LocalTools.Value)]
     [Theory]
     [InlineData("pika")]
     [InlineData("RabbitMQ.Client")]

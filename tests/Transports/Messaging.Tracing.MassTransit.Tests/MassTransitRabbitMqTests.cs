@@ -87,6 +87,7 @@ public class MassTransitRabbitMqTests(RabbitMqBroker broker)
             """, spanCount: 2, TestBus.Timeout);
     }
 
+    [Trait(LocalTools.Trait, LocalTools.Value)]
     [Theory]
     [InlineData(MessageRelationship.FollowsFrom, "└┄┄")]
     [InlineData(MessageRelationship.ChildOf, "└──")]

@@ -30,6 +30,7 @@ public class NextHopPropagationTests(RabbitMqBroker broker)
         new() { { false, true }, { false, false }, { true, true }, { true, false } };
 #endif
 
+    [Trait(LocalTools.Trait, LocalTools.Value)]
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task Random_flag_trace_state_and_baggage_properties_reach_the_next_hop(bool clientSourcesListened, bool headersAsBytes)

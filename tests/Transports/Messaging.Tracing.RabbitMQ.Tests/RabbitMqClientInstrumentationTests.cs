@@ -251,6 +251,7 @@ public class RabbitMqClientInstrumentationTests(RabbitMqBroker broker)
         Assert.Same(deliver, inHandler!.Parent);
     }
 
+    [Trait(LocalTools.Trait, LocalTools.Value)]
     [Theory]
     [MemberData(nameof(PublisherAsParent))]
     public async Task A_producer_RabbitMQ_Client_cannot_read_is_continued_by_this_librarys_process_span(bool publisherAsParent)

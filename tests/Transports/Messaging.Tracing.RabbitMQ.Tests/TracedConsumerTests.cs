@@ -200,6 +200,7 @@ public class TracedConsumerTests(RabbitMqBroker broker)
         Assert.Equal("vendor=abc", inHandler.TraceStateString);
     }
 
+    [Trait(LocalTools.Trait, LocalTools.Value)]
     [Theory]
     [InlineData(MessageRelationship.FollowsFrom, "└┄┄ process {0} (consumer)")]
     [InlineData(MessageRelationship.ChildOf, "└── process {0} (consumer)")]

@@ -27,6 +27,7 @@ namespace Messaging.Tracing.Reliability.Tests.Restarts;
 /// is used by other test processes and is never touched.
 /// </remarks>
 [Trait("Category", "Reliability")]
+[Trait(LocalTools.Trait, LocalTools.Value)]
 public sealed class MartenPostgresRestartTests(ITestOutputHelper output, PostgresServer server) : IClassFixture<PostgresServer>
 {
     /// <summary>Events in the CI slice.</summary>

@@ -28,6 +28,7 @@ namespace Messaging.Tracing.Reliability.Tests.Restarts;
 /// deliveries not yet acknowledged when the node stopped come again: both are counted as duplicates.
 /// </remarks>
 [Trait("Category", "Reliability")]
+[Trait(LocalTools.Trait, LocalTools.Value)]
 public sealed class MassTransitRabbitMqRestartTests(ITestOutputHelper output, RabbitMqNode node) : IClassFixture<RabbitMqNode>
 {
     /// <summary>Messages in the CI slice.</summary>

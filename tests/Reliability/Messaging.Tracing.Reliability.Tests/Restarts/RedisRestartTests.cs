@@ -22,6 +22,7 @@ namespace Messaging.Tracing.Reliability.Tests.Restarts;
 /// processed entry's span still points at its own producer span.
 /// </summary>
 [Trait("Category", "Reliability")]
+[Trait(LocalTools.Trait, LocalTools.Value)]
 public sealed class RedisRestartTests(ITestOutputHelper output, RedisServer server) : IClassFixture<RedisServer>
 {
     /// <summary>Entries in the CI slice.</summary>
