@@ -104,7 +104,7 @@ public sealed class EventTracer
     /// <see cref="MessagingTracingOptions.TrustIncomingContext"/> when null. An untrusted event starts a new trace
     /// (linked when <see cref="MessagingTracingOptions.LinkUntrustedContext"/> is set) without its baggage.
     /// </param>
-    /// <returns>The scope; dispose it when the handler ends, record a failure with <see cref="ProcessScope.RecordException"/>.</returns>
+    /// <returns>The scope; dispose it when the handler ends, record a failure with <see cref="ProcessScope.RecordException(System.Exception)"/>.</returns>
     public ProcessScope StartHandling(
         IReadOnlyDictionary<string, string> metadata,
         string subscriber,
