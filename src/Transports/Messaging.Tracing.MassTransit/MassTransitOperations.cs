@@ -50,8 +50,8 @@ internal static class MassTransitOperations
 
     /// <summary>
     /// rabbitmq://host/vhost/orders → ("rabbitmq", "orders", null); loopback://localhost/orders → ("in_memory", "orders", null);
-    /// a temporary endpoint (<c>?temporary=true</c>: the bus endpoint, which is every request's response address, and
-    /// <c>TemporaryEndpointDefinition</c> endpoints), named per bus instance, gets the template <c>(temporary)</c> for metrics.
+    /// an endpoint MassTransit named for one bus instance (see <see cref="IsGeneratedName"/>) gets the template
+    /// <c>(temporary)</c> for metrics.
     /// </summary>
     private static (string System, string Destination, string? Template) Describe(Uri address)
     {
@@ -63,7 +63,33 @@ internal static class MassTransitOperations
         };
         string path = address.AbsolutePath.TrimEnd('/');
         string destination = path[(path.LastIndexOf('/') + 1)..];
-        string? template = address.Query.Contains("temporary=true", StringComparison.OrdinalIgnoreCase) ? TemporaryTemplate : null;
+        string? template = IsGeneratedName(destination) ? TemporaryTemplate : null;
         return (system, destination.Length == 0 ? address.Host : destination, template);
+    }
+
+    /// <summary>
+    /// Whether MassTransit generated the name for one bus instance: <c>{host}_{process}_{tag}_{id}</c>, the id a NewId in
+    /// 26 z-base-32 characters — the bus endpoint (every request's response address) and <c>TemporaryEndpointDefinition</c>
+    /// endpoints. A temporary endpoint the application named keeps its name.
+    /// </summary>
+    private static bool IsGeneratedName(string name)
+    {
+        const int IdLength = 26;
+        const string ZBase32 = "ybndrfg8ejkmcpqxot1uwisza345h769";
+        int separator = name.Length - IdLength - 1;
+        if (separator < 1 || name[separator] != '_')
+        {
+            return false;
+        }
+
+        foreach (char c in name.AsSpan(separator + 1))
+        {
+            if (!ZBase32.Contains(c, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
