@@ -165,7 +165,7 @@ internal static class RabbitMqProcessing
     /// <c>set_header_timestamp</c> message interceptor) when present and well-formed, else the AMQP <c>timestamp</c> property
     /// (seconds, set by the producer — or by that interceptor), else none.
     /// </summary>
-    internal static DateTimeOffset? MessageTimestamp(IReadOnlyBasicProperties? properties)
+    private static DateTimeOffset? MessageTimestamp(IReadOnlyBasicProperties? properties)
     {
         if (properties is null)
         {
