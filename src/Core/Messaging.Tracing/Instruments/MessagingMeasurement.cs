@@ -139,7 +139,7 @@ public readonly struct MessagingMeasurement
         {
             tags.Add(MessagingAttributes.DestinationTemplate, template);
         }
-        else if (operation.DestinationName is { } destination && MetricDestinations.Admit(destination))
+        else if (operation.DestinationName is { } destination && MetricDestinations.Shared.Admit(destination))
         {
             tags.Add(MessagingAttributes.DestinationName, destination);
         }
