@@ -27,7 +27,7 @@ namespace Messaging.Tracing.Instruments;
 /// <para>
 /// A <see cref="MeterListener"/> that throws is reported through <see cref="MessagingTracingEventSource"/> and the operation
 /// goes on; a slow one slows the message, as a slow <see cref="ActivityListener"/> does. With nothing listening, a
-/// measurement costs a timestamp and a few checks.
+/// measurement costs a few checks (no timestamp is taken).
 /// </para>
 /// <para>The processing paths of <see cref="MessagingTracer"/> (<see cref="ProcessScope"/>) measure themselves.</para>
 /// </remarks>
@@ -53,7 +53,7 @@ public readonly struct MessagingMeasurement
     public static MessagingMeasurement Start(in MessagingOperation operation, int messageCount = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(messageCount);
-        if (MessagingInstruments.Instance is not { } instruments)
+        if (MessagingInstruments.Instance is not { } instruments || !instruments.Measure(operation.Type))
         {
             return default;
         }
