@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading.Tasks;
 using Messaging.Tracing.Events;
 using Messaging.Tracing.Spans;

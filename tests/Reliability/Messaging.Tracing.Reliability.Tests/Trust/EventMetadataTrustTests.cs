@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Diagnostics;
 using Messaging.Tracing.Events;
 using Messaging.Tracing.Spans;
 using Messaging.Tracing.Testing;
