@@ -395,7 +395,7 @@ public sealed class TracedConsumer<TKey, TValue> : IConsumer<TKey, TValue>
     /// produce call, or what the application set), the broker's for <see cref="TimestampType.LogAppendTime"/>; null when
     /// not available or out of range.
     /// </summary>
-    internal static DateTimeOffset? QueuedAt(MessageMetadata? message)
+    private static DateTimeOffset? QueuedAt(MessageMetadata? message)
     {
         const long MinMilliseconds = -62_135_596_800_000;
         const long MaxMilliseconds = 253_402_300_799_999;
