@@ -129,6 +129,21 @@ public class TracedConsumerMetricsTests(KafkaCluster cluster)
         Assert.Equal("v", handled);
     }
 
+    [Fact]
+    public async Task A_filtered_topic_is_neither_traced_nor_measured()
+    {
+        using var metrics = new MeasurementCollector();
+        var options = new KafkaTracingOptions { TopicFilter = _ => false };
+        using KafkaTestTopic topic = await KafkaTestTopic.CreateAsync(cluster, consumerOptions: options, producerOptions: options);
+        await topic.Producer.ProduceAsync(topic.Name, new Message<string, string> { Value = "v" });
+
+        await topic.ProcessNextAsync((_, _) => Task.CompletedTask);
+
+        Assert.Empty(metrics.For(MessagingMeter.ClientOperationDuration, topic.Name));
+        Assert.Empty(metrics.For(MessagingMeter.ConsumedMessages, topic.Name));
+        Assert.Empty(metrics.For(MessagingMeter.ProcessDuration, topic.Name));
+    }
+
     private sealed class FailingDeserializer : IDeserializer<string>
     {
         public string Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context) => throw new FormatException("not a string");

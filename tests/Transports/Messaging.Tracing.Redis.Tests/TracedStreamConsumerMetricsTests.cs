@@ -114,6 +114,22 @@ public class TracedStreamConsumerMetricsTests(RedisBroker broker)
         Assert.Empty(await stream.PendingAsync());
     }
 
+    [Fact]
+    public async Task A_filtered_stream_is_neither_traced_nor_measured()
+    {
+        using var metrics = new MeasurementCollector();
+        var stream = new RedisTestStream(broker);
+        var options = new RedisTracingOptions { StreamFilter = _ => false };
+        await stream.Database.StreamAddTracedAsync(MessagingTracer.Default, stream.Name, [new("order", "1")], options: options);
+
+        IReadOnlyList<StreamMessage> handled = await RedisTestStream.ProcessNextAsync(stream.CreateConsumer(options: options));
+
+        Assert.Single(handled);
+        Assert.Empty(metrics.For(MessagingMeter.ClientOperationDuration, stream.Name));
+        Assert.Empty(metrics.For(MessagingMeter.ConsumedMessages, stream.Name));
+        Assert.Empty(metrics.For(MessagingMeter.ProcessDuration, stream.Name));
+    }
+
     [Theory]
     [InlineData("1526919030474-55", 1526919030474L)]
     [InlineData("0-1", 0L)]
