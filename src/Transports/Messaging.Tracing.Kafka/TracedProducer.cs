@@ -100,7 +100,8 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
         MessagingMeasurement measurement = MessagingMeasurement.Start(operation);
         try
         {
-            if (_deliveryReports)
+            // Wrapped only when there is something to end on delivery: untraced and unmeasured, the handler goes as it is.
+            if (_deliveryReports && (span is not null || measurement.IsRecording))
             {
                 _inner.Produce(topicPartition, traced, report => OnDelivered(span, measurement, report, deliveryHandler));
                 return;

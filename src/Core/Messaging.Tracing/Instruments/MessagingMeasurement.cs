@@ -46,6 +46,13 @@ public readonly struct MessagingMeasurement
         _started = Stopwatch.GetTimestamp();
     }
 
+    /// <summary>
+    /// Gets a value indicating whether this measurement records anything: <see langword="false"/> when nothing listened to
+    /// its instruments as it started (then <see cref="Complete"/> does nothing, and a transport may skip the work of
+    /// calling it — wrapping a delivery callback, say).
+    /// </summary>
+    public bool IsRecording => _instruments is not null;
+
     /// <summary>Starts measuring an operation; a process also counts its messages and records their time in queue now.</summary>
     /// <param name="operation">What is done where; its destination, template, consumer group and timestamp are used.</param>
     /// <param name="messageCount">How many messages the operation carries (a batch's size); at least 1.</param>

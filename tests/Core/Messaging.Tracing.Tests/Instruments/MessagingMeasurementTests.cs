@@ -150,6 +150,13 @@ public sealed class MessagingMeasurementTests : IDisposable
     }
 
     [Fact]
+    public void A_listened_measurement_is_recording()
+    {
+        Assert.True(MessagingMeasurement.Start(Operation(MessagingOperationType.Send, "send")).IsRecording);
+        Assert.False(default(MessagingMeasurement).IsRecording);
+    }
+
+    [Fact]
     public void Nothing_is_recorded_after_the_listener_stops()
     {
         _collector.Dispose();
