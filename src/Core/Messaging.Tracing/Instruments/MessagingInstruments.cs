@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Spans;
 
 namespace Messaging.Tracing.Instruments;
 
@@ -52,6 +53,16 @@ internal sealed class MessagingInstruments
     public Counter<long> ConsumedMessages { get; }
 
     public Histogram<double> QueueDuration { get; }
+
+    /// <summary>Whether an instrument an operation of this type records is listened to.</summary>
+    /// <param name="type">The operation type.</param>
+    /// <returns><see langword="false"/> when nothing would be recorded.</returns>
+    public bool Measure(MessagingOperationType type) => type switch
+    {
+        MessagingOperationType.Process => ProcessDuration.Enabled || ConsumedMessages.Enabled || QueueDuration.Enabled,
+        MessagingOperationType.Send or MessagingOperationType.Create => OperationDuration.Enabled || SentMessages.Enabled,
+        _ => OperationDuration.Enabled,
+    };
 
     private static MessagingInstruments? Create()
     {

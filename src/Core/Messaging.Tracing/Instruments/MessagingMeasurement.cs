@@ -27,7 +27,7 @@ namespace Messaging.Tracing.Instruments;
 /// <para>
 /// A <see cref="MeterListener"/> that throws is reported through <see cref="MessagingTracingEventSource"/> and the operation
 /// goes on; a slow one slows the message, as a slow <see cref="ActivityListener"/> does. With nothing listening, a
-/// measurement costs a timestamp and a few checks.
+/// measurement costs a few checks (no timestamp is taken).
 /// </para>
 /// <para>The processing paths of <see cref="MessagingTracer"/> (<see cref="ProcessScope"/>) measure themselves.</para>
 /// </remarks>
@@ -46,6 +46,13 @@ public readonly struct MessagingMeasurement
         _started = Stopwatch.GetTimestamp();
     }
 
+    /// <summary>
+    /// Gets a value indicating whether this measurement records anything: <see langword="false"/> when nothing listened to
+    /// its instruments as it started (then <see cref="Complete"/> does nothing, and a transport may skip the work of
+    /// calling it — wrapping a delivery callback, say).
+    /// </summary>
+    public bool IsRecording => _instruments is not null;
+
     /// <summary>Starts measuring an operation; a process also counts its messages and records their time in queue now.</summary>
     /// <param name="operation">What is done where; its destination, template, consumer group and timestamp are used.</param>
     /// <param name="messageCount">How many messages the operation carries (a batch's size); at least 1.</param>
@@ -53,7 +60,7 @@ public readonly struct MessagingMeasurement
     public static MessagingMeasurement Start(in MessagingOperation operation, int messageCount = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(messageCount);
-        if (MessagingInstruments.Instance is not { } instruments)
+        if (MessagingInstruments.Instance is not { } instruments || !instruments.Measure(operation.Type))
         {
             return default;
         }
@@ -139,7 +146,7 @@ public readonly struct MessagingMeasurement
         {
             tags.Add(MessagingAttributes.DestinationTemplate, template);
         }
-        else if (operation.DestinationName is { } destination && MetricDestinations.Admit(destination))
+        else if (operation.DestinationName is { } destination && MetricDestinations.Shared.Admit(destination))
         {
             tags.Add(MessagingAttributes.DestinationName, destination);
         }
