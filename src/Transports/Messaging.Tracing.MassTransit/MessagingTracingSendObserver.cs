@@ -73,7 +73,7 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
                 _tracer.DescribeBridgedProducer(current, operation, context);
                 Describe(current, context);
                 _tracer.Inject(current, context.Headers, MassTransitHeadersCarrierAdapter.Instance);
-                context.GetOrAddPayload(static () => new SendSpan()).Measurement = MessagingMeasurement.Start(operation);
+                Keep(context, span: null, MessagingMeasurement.Start(operation));
                 return Task.CompletedTask;
             }
 
@@ -81,9 +81,7 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
             // publish span) are its children, as they are of MassTransit's send span. MassTransit calls the observers from
             // the async method that sends, so the span does not outlive that method as the sender's current span.
             Activity? span = _tracer.StartProducer(operation, context);
-            SendSpan payload = context.GetOrAddPayload(static () => new SendSpan());
-            payload.Activity = span;
-            payload.Measurement = MessagingMeasurement.Start(operation);
+            Keep(context, span, MessagingMeasurement.Start(operation));
             if (span is not null)
             {
                 context.Headers.Set(PropagationHeaderNames.MassTransitActivityId, span.Id);
@@ -98,6 +96,17 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Keeps what <see cref="End"/> completes on the send context; nothing (no allocation) when there is nothing to complete.</summary>
+    private static void Keep(SendContext context, Activity? span, MessagingMeasurement measurement)
+    {
+        if (span is not null || measurement.IsRecording)
+        {
+            SendSpan payload = context.GetOrAddPayload(static () => new SendSpan());
+            payload.Activity = span;
+            payload.Measurement = measurement;
+        }
     }
 
     private static Task End(SendContext context, Exception? exception)
