@@ -84,53 +84,64 @@ public readonly struct MessagingMeasurement
             return;
         }
 
-        try
+        bool process = _operation.Type == MessagingOperationType.Process;
+        Histogram<double> duration = process ? instruments.ProcessDuration : instruments.OperationDuration;
+        bool send = _operation.Type is MessagingOperationType.Send or MessagingOperationType.Create;
+        if (!duration.Enabled && !(send && instruments.SentMessages.Enabled))
         {
-            bool process = _operation.Type == MessagingOperationType.Process;
-            Histogram<double> duration = process ? instruments.ProcessDuration : instruments.OperationDuration;
-            bool send = _operation.Type is MessagingOperationType.Send or MessagingOperationType.Create;
-            if (!duration.Enabled && !(send && instruments.SentMessages.Enabled))
-            {
-                return;
-            }
-
-            double seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
-            TagList tags = Tags(_operation, errorType);
-            duration.Record(seconds, tags);
-            if (send)
-            {
-                instruments.SentMessages.Add(_messageCount, tags);
-            }
+            return;
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+
+        TagList tags = Tags(_operation, errorType);
+        Record(duration, Stopwatch.GetElapsedTime(_started).TotalSeconds, tags);
+        if (send)
         {
-            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(MessagingMeasurement), ex);
+            Add(instruments.SentMessages, _messageCount, tags);
         }
     }
 
     private void RecordDelivery()
     {
         MessagingInstruments instruments = _instruments!;
+        bool queued = _operation.MessageTimestamp is not null && instruments.QueueDuration.Enabled;
+        if (!instruments.ConsumedMessages.Enabled && !queued)
+        {
+            return;
+        }
+
+        TagList tags = Tags(_operation, errorType: null);
+        Add(instruments.ConsumedMessages, _messageCount, tags);
+        if (queued)
+        {
+            // Two clocks: the producer's or broker's, and this one. Skew that puts the message in the future reads as no wait.
+            double seconds = (DateTimeOffset.UtcNow - _operation.MessageTimestamp!.Value).TotalSeconds;
+            Record(instruments.QueueDuration, Math.Max(0, seconds), tags);
+        }
+    }
+
+    /// <summary>One measurement, guarded on its own: a listener that throws on one instrument costs no other its value.</summary>
+    private static void Record(Histogram<double> histogram, double value, in TagList tags)
+    {
         try
         {
-            bool queued = _operation.MessageTimestamp is not null && instruments.QueueDuration.Enabled;
-            if (!instruments.ConsumedMessages.Enabled && !queued)
-            {
-                return;
-            }
-
-            TagList tags = Tags(_operation, errorType: null);
-            instruments.ConsumedMessages.Add(_messageCount, tags);
-            if (queued)
-            {
-                // Two clocks: the producer's or broker's, and this one. Skew that puts the message in the future reads as no wait.
-                double seconds = (DateTimeOffset.UtcNow - _operation.MessageTimestamp!.Value).TotalSeconds;
-                instruments.QueueDuration.Record(Math.Max(0, seconds), tags);
-            }
+            histogram.Record(value, tags);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(MessagingMeasurement), ex);
+            MessagingTracingEventSource.Log.InstrumentationFailed(histogram.Name, ex);
+        }
+    }
+
+    /// <summary>One count, guarded on its own (see <see cref="Record"/>).</summary>
+    private static void Add(Counter<long> counter, long value, in TagList tags)
+    {
+        try
+        {
+            counter.Add(value, tags);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.InstrumentationFailed(counter.Name, ex);
         }
     }
 

@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 using System.Diagnostics.Tracing;
 using System.Linq;
 using Messaging.Tracing.Diagnostics;
 using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Spans;
+using Messaging.Tracing.Testing;
 using Xunit;
 
 namespace Messaging.Tracing.Tests.Instruments;
@@ -19,22 +19,13 @@ namespace Messaging.Tracing.Tests.Instruments;
 public sealed class ThrowingMeterListenerTests : IDisposable
 {
     private readonly string _destination = "throwing-meter-" + Guid.NewGuid().ToString("N");
-    private readonly MeterListener _listener = new();
+    private readonly MeterListener _listener;
     private readonly FaultListener _faults = new();
     private readonly MessagingTracer _tracer = new(new MessagingTracingOptions());
 
     public ThrowingMeterListenerTests()
     {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == MessagingMeter.Name)
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => ThrowFor(instrument, tags));
-        _listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) => ThrowFor(instrument, tags));
-        _listener.Start();
+        _listener = ThrowingMeterListener.For(_destination);
     }
 
     public void Dispose()
@@ -50,7 +41,7 @@ public sealed class ThrowingMeterListenerTests : IDisposable
 
         send.Complete();
 
-        Assert.Equal(1, _faults.Count(_destination));
+        Assert.Equal(2, _faults.Count(_destination)); // the duration and the count, each guarded on its own
     }
 
     [Fact]
@@ -65,18 +56,7 @@ public sealed class ThrowingMeterListenerTests : IDisposable
         }
 
         Assert.True(handled);
-        Assert.Equal(2, _faults.Count(_destination)); // the delivery (count and time in queue together) and the processing's duration
-    }
-
-    private void ThrowFor(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        foreach (KeyValuePair<string, object?> tag in tags)
-        {
-            if (tag.Key == MessagingAttributes.DestinationName && Equals(tag.Value, _destination))
-            {
-                throw new InvalidOperationException($"{_destination} listener fault in {instrument.Name}");
-            }
-        }
+        Assert.Equal(3, _faults.Count(_destination)); // the consumed count, the time in queue and the processing's duration
     }
 
     private sealed class FaultListener : EventListener
