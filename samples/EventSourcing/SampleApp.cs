@@ -26,6 +26,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
@@ -33,24 +34,36 @@ namespace EventSourcing;
 
 /// <summary>
 /// The whole application, composed and started in-process: Kestrel with the HTTP API, the MassTransit bus with the
-/// command consumer, the event store, the Kafka publisher and subscribers, and tracing. <c>Program.cs</c> runs it;
+/// command consumer, the event store, the Kafka publisher and subscribers, tracing and metrics. <c>Program.cs</c> runs it;
 /// tests start it with the settings they choose and read its spans.
 /// </summary>
 public sealed class SampleApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TracerProvider _tracerProvider;
+    private readonly MeterProvider _meterProvider;
     private readonly EmbeddedKafkaCluster? _embeddedKafka;
     private readonly ConnectionMultiplexer? _redis;
     private bool _stopped;
     private bool _disposed;
 
-    private SampleApp(WebApplication app, SampleSettings settings, SpanCollector? collector, TracerProvider tracerProvider, EmbeddedKafkaCluster? embeddedKafka, ConnectionMultiplexer? redis, Uri baseAddress)
+    private SampleApp(
+        WebApplication app,
+        SampleSettings settings,
+        SpanCollector? collector,
+        MeasurementCollector? metrics,
+        TracerProvider tracerProvider,
+        MeterProvider meterProvider,
+        EmbeddedKafkaCluster? embeddedKafka,
+        ConnectionMultiplexer? redis,
+        Uri baseAddress)
     {
         _app = app;
         Settings = settings;
         Collector = collector;
+        Metrics = metrics;
         _tracerProvider = tracerProvider;
+        _meterProvider = meterProvider;
         _embeddedKafka = embeddedKafka;
         _redis = redis;
         BaseAddress = baseAddress;
@@ -64,6 +77,9 @@ public sealed class SampleApp : IAsyncDisposable
 
     /// <summary>Gets the collector of every span of the process, or null when spans are not collected.</summary>
     public SpanCollector? Collector { get; }
+
+    /// <summary>Gets the collector of every measurement of the Messaging.Tracing meter, or null when spans are not collected.</summary>
+    public MeasurementCollector? Metrics { get; }
 
     /// <summary>Gets the application's services.</summary>
     public IServiceProvider Services => _app.Services;
@@ -89,6 +105,7 @@ public sealed class SampleApp : IAsyncDisposable
         try
         {
             SpanCollector? collector = null;
+            MeasurementCollector? metrics = null;
             if (options.CollectSpans)
             {
                 collector = new SpanCollector(new SpanCollectorOptions
@@ -97,10 +114,14 @@ public sealed class SampleApp : IAsyncDisposable
                     Sources = { SampleTelemetry.AspNetCoreSourceName, SampleTelemetry.SourceName },
                 });
                 owned.Push(collector);
+                metrics = new MeasurementCollector();
+                owned.Push(metrics);
             }
 
             TracerProvider tracerProvider = TracingSetup.CreateTracerProvider(settings);
             owned.Push(tracerProvider);
+            MeterProvider meterProvider = MetricsSetup.CreateMeterProvider(settings);
+            owned.Push(meterProvider);
 
             EmbeddedKafkaCluster? embeddedKafka = null;
             KafkaConnection kafka;
@@ -152,7 +173,7 @@ public sealed class SampleApp : IAsyncDisposable
                 kafka.Description,
                 settings.OtlpEndpoint?.ToString() ?? "off");
             owned.Clear();
-            return new SampleApp(app, settings, collector, tracerProvider, embeddedKafka, redis, baseAddress);
+            return new SampleApp(app, settings, collector, metrics, tracerProvider, meterProvider, embeddedKafka, redis, baseAddress);
         }
         catch
         {
@@ -231,8 +252,10 @@ public sealed class SampleApp : IAsyncDisposable
             await _app.DisposeAsync().ConfigureAwait(false);
             _redis?.Dispose();
             _tracerProvider.Dispose();
+            _meterProvider.Dispose();
             _embeddedKafka?.Dispose();
             Collector?.Dispose();
+            Metrics?.Dispose();
         }
     }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,10 +19,8 @@ namespace EventSourcing.Commands;
 /// </summary>
 public sealed class BandRepository
 {
-    /// <summary>The stream name template; the span name uses it (low cardinality), the destination tag has the real stream.</summary>
+    /// <summary>The stream name template; the span name and the metrics use it (low cardinality), the span's destination is the real stream.</summary>
     public const string StreamTemplate = "band-{id}";
-
-    private const string DestinationTemplateTag = "messaging.destination.template";
 
     private readonly IEventStore _store;
     private readonly EventTracer _eventTracer;
@@ -90,13 +87,12 @@ public sealed class BandRepository
             return await AppendAndPublishAsync(band, stream, [.. band.PendingEvents.Select(e => ToData(e, ids))], cancellationToken).ConfigureAwait(false);
         }
 
-        using Activity? append = _eventTracer.StartAppend(StreamTemplate, band.PendingEvents);
-        if (append is { IsAllDataRequested: true })
+        // Named after the template (the span, and the metrics' only destination); the stream is the span's destination.
+        using AppendScope append = _eventTracer.StartAppend(stream, band.PendingEvents, streamType: StreamTemplate, eventCount: band.PendingEvents.Count);
+        if (append.Activity is { IsAllDataRequested: true } span)
         {
-            append.SetTag(MessagingAttributes.DestinationName, stream);
-            append.SetTag(DestinationTemplateTag, StreamTemplate);
-            append.SetTag(MessagingAttributes.ConversationId, command.CorrelationId);
-            append.SetTag(MessagingAttributes.BatchMessageCount, band.PendingEvents.Count);
+            span.SetTag(MessagingAttributes.ConversationId, command.CorrelationId);
+            span.SetTag(MessagingAttributes.BatchMessageCount, band.PendingEvents.Count);
         }
 
         try
@@ -105,7 +101,7 @@ public sealed class BandRepository
             foreach (object @event in band.PendingEvents)
             {
                 var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-                _eventTracer.Write(metadata, append, command.CorrelationId, causationId: command.CommandId);
+                _eventTracer.Write(metadata, append.Activity, command.CorrelationId, causationId: command.CommandId);
                 events.Add(ToData(@event, metadata));
             }
 
@@ -113,7 +109,7 @@ public sealed class BandRepository
         }
         catch (Exception ex)
         {
-            append.RecordMessagingException(ex);
+            append.RecordException(ex);
             throw;
         }
     }

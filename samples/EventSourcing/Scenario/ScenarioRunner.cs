@@ -19,7 +19,8 @@ namespace EventSourcing.Scenario;
 /// <summary>
 /// The scripted scenario the embedded default runs through the sample's own HTTP API: two bands, reviews until the
 /// process manager features one, the read model, a replay of the review-stats projection. After each request it waits
-/// — bounded, on the collected spans — until all the work the request caused has finished, then prints every story.
+/// — bounded, on the collected spans — until all the work the request caused has finished, then prints every story and
+/// the run's metrics per destination.
 /// </summary>
 public static class ScenarioRunner
 {
@@ -80,6 +81,11 @@ public static class ScenarioRunner
             IReadOnlyList<StoredEvent> history = await app.Services.GetRequiredService<IEventStore>()
                 .ReadStreamAsync(BandRepository.StreamId(featured), cancel.Token).ConfigureAwait(false);
             TraceReport.Write(output, spans, history[0]);
+            if (app.Metrics is { } metrics)
+            {
+                MetricsReport.Write(output, metrics.Measurements);
+            }
+
             return 0;
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or ScenarioFailedException or HttpRequestException)

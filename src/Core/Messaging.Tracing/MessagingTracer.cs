@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Propagation;
 using Messaging.Tracing.Spans;
 using OpenTelemetry;
@@ -48,7 +49,10 @@ public sealed class MessagingTracer
     /// <summary>Gets the propagator, configured with the options' baggage filters.</summary>
     public MessagePropagator Propagator { get; }
 
-    /// <summary>Starts a producer span (<c>send {destination}</c>, Producer kind) with the convention attributes.</summary>
+    /// <summary>
+    /// Starts a producer span (<c>send {destination}</c>, Producer kind) with the convention attributes. Its metrics are the
+    /// transport's to take, from where the send starts to where it is confirmed (<see cref="Instruments.MessagingMeasurement"/>).
+    /// </summary>
     /// <param name="operation">What is sent where.</param>
     /// <param name="message">The transport's message, passed to <see cref="MessagingTracingOptions.EnrichProducerSpan"/>.</param>
     /// <returns>The span, or <see langword="null"/> when nothing listens.</returns>
@@ -88,7 +92,9 @@ public sealed class MessagingTracer
 
     /// <summary>
     /// Opens the scope a handler runs in for one message: starts the process span related to the producer as
-    /// the relationship says, and makes it and the message's baggage current until the scope is disposed.
+    /// the relationship says, and makes it and the message's baggage current until the scope is disposed. The scope is
+    /// measured (<see cref="Instruments.MessagingMeasurement"/>): the message counted as consumed, its time in queue (from
+    /// <see cref="MessagingOperation.MessageTimestamp"/>) and the processing's duration recorded.
     /// </summary>
     /// <param name="incoming">The producer's context, from <see cref="Extract{TCarrier}"/>.</param>
     /// <param name="operation">What is processed where (type <see cref="MessagingOperationType.Process"/>).</param>
@@ -112,7 +118,7 @@ public sealed class MessagingTracer
         // A link is built only for a span that can exist: with nothing listening there is no span to carry it (and an
         // ActivityLink copies its attributes on construction).
         ActivityLink[]? links = link && MessagingActivitySource.Source.HasListeners() ? [FollowsFromLink.To(producer)] : null;
-        return Open(operation, policy, hasProducer ? producer : default, links, isTrusted ? incoming.Baggage : default, message);
+        return Open(operation, policy, hasProducer ? producer : default, links, isTrusted ? incoming.Baggage : default, message, messageCount: 1);
     }
 
     /// <summary>
@@ -198,7 +204,7 @@ public sealed class MessagingTracer
             }
         }
 
-        ProcessScope scope = Open(operation, policy == MessageRelationship.ChildOf ? MessageRelationship.FollowsFrom : policy, first, links, default, batch);
+        ProcessScope scope = Open(operation, policy == MessageRelationship.ChildOf ? MessageRelationship.FollowsFrom : policy, first, links, default, batch, Math.Max(1, incoming.Count));
         if (scope.Activity is { IsAllDataRequested: true } activity)
         {
             activity.SetTag(MessagingAttributes.BatchMessageCount, incoming.Count);
@@ -213,7 +219,8 @@ public sealed class MessagingTracer
         ActivityContext producer,
         IEnumerable<ActivityLink>? links,
         Baggage baggage,
-        object? message)
+        object? message,
+        int messageCount)
     {
         Activity? previous = Activity.Current;
         Baggage previousBaggage = Baggage.Current;
@@ -252,7 +259,7 @@ public sealed class MessagingTracer
             Baggage.Current = baggage;
         }
 
-        return new ProcessScope(activity, previous, previousBaggage);
+        return new ProcessScope(activity, previous, previousBaggage, MessagingMeasurement.Start(operation, messageCount));
     }
 
     /// <summary>
@@ -305,6 +312,11 @@ public sealed class MessagingTracer
         if (operation.DestinationName is not null)
         {
             activity.SetTag(MessagingAttributes.DestinationName, operation.DestinationName);
+        }
+
+        if (operation.DestinationTemplate is not null)
+        {
+            activity.SetTag(MessagingAttributes.DestinationTemplate, operation.DestinationTemplate);
         }
 
         if (enrich is not null && message is not null)

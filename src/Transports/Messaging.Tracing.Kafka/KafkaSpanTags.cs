@@ -59,9 +59,17 @@ internal static class KafkaSpanTags
         Spans.MessagingSpanExtensions.RecordMessagingException(activity, exception);
         if (activity is { IsAllDataRequested: true } && exception is KafkaException kafka)
         {
-            activity.SetTag(Spans.MessagingAttributes.ErrorType, kafka.Error.Code.ToString());
+            activity.SetTag(Spans.MessagingAttributes.ErrorType, ErrorType(kafka.Error));
         }
     }
+
+    /// <summary>The <c>error.type</c> of a failure, as <see cref="SetError"/> records it: a Kafka error's code name, else the exception's full type name.</summary>
+    public static string ErrorType(Exception exception) => exception is KafkaException kafka
+        ? ErrorType(kafka.Error)
+        : exception.GetType().FullName ?? exception.GetType().Name;
+
+    /// <summary>The <c>error.type</c> of a Kafka error: its code's name (<c>Local_MsgTimedOut</c>, <c>TopicAuthorizationFailed</c>).</summary>
+    public static string ErrorType(Error error) => error.Code.ToString();
 
     /// <summary>The partition number as the attribute's string; the first <see cref="CachedPartitionIds"/> are built once.</summary>
     private static string PartitionId(int partition)

@@ -18,13 +18,13 @@ public sealed class KafkaTracingOptions
 
     /// <summary>
     /// Gets or sets which topics are traced; all when null. For a topic it rejects, messages pass through
-    /// untouched: no span, no headers written, no context restored.
+    /// untouched: no span, no headers written, no context restored, no metrics.
     /// </summary>
     public Func<string, bool>? TopicFilter { get; set; }
 
     /// <summary>
-    /// Gets or sets the <c>messaging.consumer.group.name</c>. The traced consumer builder reads it from
-    /// <c>group.id</c>; set it when wrapping an existing consumer.
+    /// Gets or sets the <c>messaging.consumer.group.name</c> of process spans and their metrics. The traced consumer builder
+    /// reads it from <c>group.id</c>; set it when wrapping an existing consumer.
     /// </summary>
     public string? ConsumerGroupName { get; set; }
 

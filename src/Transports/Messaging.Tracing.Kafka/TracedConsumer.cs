@@ -19,6 +19,13 @@ namespace Messaging.Tracing.Kafka;
 /// <para>The handler-scoped API is <see cref="ConsumeAndProcessAsync(Func{ConsumeResult{TKey, TValue}, CancellationToken, Task}, CancellationToken)"/>,
 /// <see cref="ProcessAsync"/> and their batch forms. Handler exceptions are recorded on the span and rethrown; offsets are
 /// stored and committed exactly as the application configured (this class never commits or stores an offset).</para>
+/// <para>Processing is measured (<see cref="Instruments.MessagingMeasurement"/>), whether or not its span is sampled: each
+/// message (or batch) is counted once in <c>messaging.client.consumed.messages</c> when its processing starts, its time in
+/// queue is recorded from <see cref="MessageMetadata.Timestamp"/> (<c>messaging_tracing.queue.duration</c>; the oldest
+/// message's for a batch; none when the timestamp is <see cref="TimestampType.NotAvailable"/>) and the handler's duration
+/// as <c>messaging.process.duration</c>, with <c>messaging.consumer.group.name</c> =
+/// <see cref="KafkaTracingOptions.ConsumerGroupName"/>. A failed consume (its <c>receive</c> span) is recorded as one
+/// <c>messaging.client.operation.duration</c> with the error code as <c>error.type</c>; it counts no message.</para>
 /// <para>Plain <see cref="Consume(CancellationToken)"/> and every other member pass through unchanged, without spans.
 /// Like Confluent's <c>Consume</c>, the consume-and-process methods block the calling thread while they wait for a message:
 /// run the loop on a dedicated thread or a long-running task.</para>
@@ -378,16 +385,34 @@ public sealed class TracedConsumer<TKey, TValue> : IConsumer<TKey, TValue>
         {
             using (scope)
             {
-                KafkaSpanTags.SetError(scope.Activity, exception);
+                scope.RecordException(exception, KafkaSpanTags.ErrorType(exception));
             }
         }
     }
 
+    /// <summary>
+    /// The message's timestamp as time-in-queue start: the producer's clock for <see cref="TimestampType.CreateTime"/> (the
+    /// produce call, or what the application set), the broker's for <see cref="TimestampType.LogAppendTime"/>; null when
+    /// not available or out of range.
+    /// </summary>
+    private static DateTimeOffset? QueuedAt(MessageMetadata? message)
+    {
+        const long MinMilliseconds = -62_135_596_800_000;
+        const long MaxMilliseconds = 253_402_300_799_999;
+        if (message is null || message.Timestamp.Type == TimestampType.NotAvailable)
+        {
+            return null;
+        }
+
+        long milliseconds = message.Timestamp.UnixTimestampMs;
+        return milliseconds is >= MinMilliseconds and <= MaxMilliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
+    }
+
     private ProcessScope? Open(ConsumeResult<byte[], byte[]> record, MessageRelationship? relationship, MessagingOperationType type)
-        => OpenCore(record.Topic, record.Message?.Headers, record, relationship, type, record.Partition, record.Offset, null);
+        => OpenCore(record.Topic, record.Message?.Headers, record, relationship, type, record.Partition, record.Offset, null, QueuedAt(record.Message));
 
     private ProcessScope? Open(ConsumeResult<TKey, TValue> result, MessageRelationship? relationship, MessagingOperationType type)
-        => OpenCore(result.Topic, result.Message?.Headers, result, relationship, type, result.Partition, result.Offset, result.Message);
+        => OpenCore(result.Topic, result.Message?.Headers, result, relationship, type, result.Partition, result.Offset, result.Message, QueuedAt(result.Message));
 
     private ProcessScope? OpenCore(
         string topic,
@@ -397,7 +422,8 @@ public sealed class TracedConsumer<TKey, TValue> : IConsumer<TKey, TValue>
         MessagingOperationType type,
         Partition partition,
         Offset offset,
-        Message<TKey, TValue>? payload)
+        Message<TKey, TValue>? payload,
+        DateTimeOffset? queuedAt)
     {
         if (!_options.Traces(topic))
         {
@@ -407,7 +433,11 @@ public sealed class TracedConsumer<TKey, TValue> : IConsumer<TKey, TValue>
         try
         {
             PropagationContext incoming = headers is null ? default : _tracer.Extract(headers, KafkaHeadersCarrierAdapter.Instance);
-            var operation = new MessagingOperation(KafkaAttributes.SystemName, type, type == MessagingOperationType.Process ? ProcessOperation : ReceiveOperation, topic);
+            var operation = new MessagingOperation(KafkaAttributes.SystemName, type, type == MessagingOperationType.Process ? ProcessOperation : ReceiveOperation, topic)
+            {
+                ConsumerGroupName = _options.ConsumerGroupName,
+                MessageTimestamp = queuedAt,
+            };
             ProcessScope scope = _tracer.StartProcess(incoming, operation, relationship ?? _options.Relationship, _options.TrustIncomingContext, message);
             Describe(scope.Activity);
             KafkaSpanTags.SetPosition(scope.Activity, partition, offset);
@@ -426,17 +456,27 @@ public sealed class TracedConsumer<TKey, TValue> : IConsumer<TKey, TValue>
         try
         {
             string? topic = null;
+            DateTimeOffset? oldest = null;
             var incoming = new PropagationContext[batch.Count];
             for (int i = 0; i < batch.Count; i++)
             {
                 ConsumeResult<TKey, TValue> result = batch[i];
                 topic = i == 0 || topic == result.Topic ? result.Topic : null;
+                if (QueuedAt(result.Message) is { } queuedAt && (oldest is null || queuedAt < oldest))
+                {
+                    oldest = queuedAt;
+                }
+
                 incoming[i] = result.Message?.Headers is { } headers && _options.Traces(result.Topic)
                     ? _tracer.Extract(headers, KafkaHeadersCarrierAdapter.Instance)
                     : default;
             }
 
-            var operation = new MessagingOperation(KafkaAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, topic);
+            var operation = new MessagingOperation(KafkaAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, topic)
+            {
+                ConsumerGroupName = _options.ConsumerGroupName,
+                MessageTimestamp = oldest,
+            };
             ProcessScope scope = _tracer.StartBatchProcess(incoming, operation, relationship, _options.TrustIncomingContext, batch);
             Describe(scope.Activity);
             return scope;

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Confluent.Kafka;
 using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Spans;
 
 namespace Messaging.Tracing.Kafka;
@@ -18,6 +19,10 @@ namespace Messaging.Tracing.Kafka;
 /// carries the trace headers (replacing any earlier <c>traceparent</c>, <c>tracestate</c> and <c>baggage</c>, so
 /// re-sending one message object never duplicates them), and the application's other headers are kept byte for
 /// byte. The delivery result and report carry that copy, as it was sent.</para>
+/// <para>Every traced send is measured (<see cref="MessagingMeasurement"/>), whether or not its span is sampled: a
+/// <c>messaging.client.operation.duration</c> from the call to the delivery report (to the call's return without
+/// delivery reports) and one <c>messaging.client.sent.messages</c>, failed sends included with <c>error.type</c> = the
+/// Kafka error code's name (<see cref="ErrorCode"/>, as on the span) or the exception's full type name.</para>
 /// <para>Everything else (transactions, flush, poll, <see cref="Handle"/>) passes through to the wrapped producer,
 /// which this instance owns and disposes.</para>
 /// </remarks>
@@ -87,21 +92,18 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
         }
 
         // The span ends on the delivery thread, so it must not stay current for the caller.
+        MessagingOperation operation = SendOperation(topicPartition.Topic);
         Activity? previous = Activity.Current;
-        Activity? span = StartSend(topicPartition.Topic, message);
+        Activity? span = StartSend(operation, message);
         Activity.Current = previous;
         Message<TKey, TValue> traced = WithTraceHeaders(message, span);
-        if (span is null)
-        {
-            _inner.Produce(topicPartition, traced, deliveryHandler);
-            return;
-        }
-
+        MessagingMeasurement measurement = MessagingMeasurement.Start(operation);
         try
         {
-            if (_deliveryReports)
+            // Wrapped only when there is something to end on delivery: untraced and unmeasured, the handler goes as it is.
+            if (_deliveryReports && (span is not null || measurement.IsRecording))
             {
-                _inner.Produce(topicPartition, traced, report => OnDelivered(span, report, deliveryHandler));
+                _inner.Produce(topicPartition, traced, OnDelivered(span, measurement, deliveryHandler));
                 return;
             }
 
@@ -110,11 +112,13 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
         catch (Exception ex)
         {
             KafkaSpanTags.SetError(span, ex);
-            span.StopKeepingCurrent();
+            span?.StopKeepingCurrent();
+            measurement.Complete(KafkaSpanTags.ErrorType(ex));
             throw;
         }
 
-        span.StopKeepingCurrent();
+        span?.StopKeepingCurrent();
+        measurement.Complete();
     }
 
     /// <inheritdoc/>
@@ -168,30 +172,39 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
 
     private async Task<DeliveryResult<TKey, TValue>> ProduceTracedAsync(TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken)
     {
-        Activity? span = StartSend(topicPartition.Topic, message);
+        MessagingOperation operation = SendOperation(topicPartition.Topic);
+        Activity? span = StartSend(operation, message);
+        Message<TKey, TValue> traced = WithTraceHeaders(message, span);
+        MessagingMeasurement measurement = MessagingMeasurement.Start(operation);
+        string? errorType = null;
         try
         {
-            DeliveryResult<TKey, TValue> result = await _inner.ProduceAsync(topicPartition, WithTraceHeaders(message, span), cancellationToken).ConfigureAwait(false);
+            DeliveryResult<TKey, TValue> result = await _inner.ProduceAsync(topicPartition, traced, cancellationToken).ConfigureAwait(false);
             KafkaSpanTags.SetPosition(span, result.Partition, result.Offset);
             return result;
         }
         catch (Exception ex)
         {
             KafkaSpanTags.SetError(span, ex);
+            errorType = KafkaSpanTags.ErrorType(ex);
             throw;
         }
         finally
         {
             // Stopped here rather than by `using`: a listener that throws on stop must not fail a message that went.
             span.StopReportingFaults();
+            measurement.Complete(errorType);
         }
     }
 
-    private Activity? StartSend(string topic, Message<TKey, TValue> message)
+    private static MessagingOperation SendOperation(string topic)
+        => new(KafkaAttributes.SystemName, MessagingOperationType.Send, "send", topic);
+
+    private Activity? StartSend(in MessagingOperation operation, Message<TKey, TValue> message)
     {
         try
         {
-            Activity? span = _tracer.StartProducer(new MessagingOperation(KafkaAttributes.SystemName, MessagingOperationType.Send, "send", topic), message);
+            Activity? span = _tracer.StartProducer(operation, message);
             if (span is { IsAllDataRequested: true })
             {
                 span.SetTag(MessagingAttributes.ClientId, _clientId);
@@ -240,15 +253,28 @@ public sealed class TracedProducer<TKey, TValue> : IProducer<TKey, TValue>
         }
     }
 
-    private static void OnDelivered(Activity span, DeliveryReport<TKey, TValue> report, Action<DeliveryReport<TKey, TValue>>? deliveryHandler)
+    /// <summary>
+    /// The delivery handler that ends the span and the measurement. Made here, not in <see cref="Produce(TopicPartition, Message{TKey, TValue}, Action{DeliveryReport{TKey, TValue}}?)"/>:
+    /// a lambda there would make the compiler allocate its captured state on every call, wrapped or not.
+    /// </summary>
+    private static Action<DeliveryReport<TKey, TValue>> OnDelivered(Activity? span, MessagingMeasurement measurement, Action<DeliveryReport<TKey, TValue>>? deliveryHandler)
+        => report => OnDelivered(span, measurement, report, deliveryHandler);
+
+    private static void OnDelivered(Activity? span, MessagingMeasurement measurement, DeliveryReport<TKey, TValue> report, Action<DeliveryReport<TKey, TValue>>? deliveryHandler)
     {
-        KafkaSpanTags.SetPosition(span, report.Partition, report.Offset);
-        if (report.Error.IsError)
+        bool failed = report.Error.IsError;
+        if (span is not null)
         {
-            KafkaSpanTags.SetError(span, new ProduceException<TKey, TValue>(report.Error, report));
+            KafkaSpanTags.SetPosition(span, report.Partition, report.Offset);
+            if (failed)
+            {
+                KafkaSpanTags.SetError(span, new ProduceException<TKey, TValue>(report.Error, report));
+            }
+
+            span.StopKeepingCurrent();
         }
 
-        span.StopKeepingCurrent();
+        measurement.Complete(failed ? KafkaSpanTags.ErrorType(report.Error) : null);
         deliveryHandler?.Invoke(report);
     }
 }

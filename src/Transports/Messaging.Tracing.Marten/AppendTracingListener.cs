@@ -8,6 +8,7 @@ using Marten;
 using Marten.Services;
 using JasperFx.Events;
 using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Spans;
 
 namespace Messaging.Tracing.Marten;
@@ -25,15 +26,20 @@ namespace Messaging.Tracing.Marten;
 /// synchronously on purpose: the current span they set flows back into <c>SaveChangesAsync</c>, whose end restores the
 /// caller's. A save that fails after this listener ran gets no <see cref="AfterCommitAsync"/> from Marten: its span is
 /// never ended, so never exported, and is dropped with the session.
+/// <para>
+/// Metrics: one send measurement per save with events, ended with the span — <c>messaging.client.operation.duration</c> and
+/// <c>messaging.client.sent.messages</c> += the events appended, with the aggregate type as
+/// <c>messaging.destination.template</c> (none when the save's streams have no single known type; never the stream id).
+/// A failed save is not measured, for the same reason its span is not exported: Marten tells no listener about it.
+/// </para>
 /// </remarks>
 internal sealed class AppendTracingListener : DocumentSessionListenerBase
 {
     private const string System = "marten";
     private const string AppendOperation = "append";
-    private const string DestinationTemplate = "messaging.destination.template";
 
     private readonly MessagingTracer _tracer;
-    private readonly ConditionalWeakTable<IDocumentSession, Activity> _openSpans = new();
+    private readonly ConditionalWeakTable<IDocumentSession, OpenAppend> _openAppends = new();
 
     public AppendTracingListener(MessagingTracer tracer) => _tracer = tracer;
 
@@ -55,10 +61,11 @@ internal sealed class AppendTracingListener : DocumentSessionListenerBase
     {
         try
         {
-            if (_openSpans.TryGetValue(session, out Activity? span))
+            if (_openAppends.TryGetValue(session, out OpenAppend? append))
             {
-                _openSpans.Remove(session);
-                span.Stop();
+                _openAppends.Remove(session);
+                append.Span.StopReportingFaults();
+                append.Measurement.Complete();
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -90,18 +97,16 @@ internal sealed class AppendTracingListener : DocumentSessionListenerBase
         // What caused the append: the request or message being handled, current before the append span starts.
         Activity? cause = Activity.Current;
         string? streamType = StreamTypeName(streams);
-        Activity? span = _tracer.StartProducer(new MessagingOperation(System, MessagingOperationType.Send, AppendOperation, streamType), streams);
-        if (span is not null)
+        var operation = new MessagingOperation(System, MessagingOperationType.Send, AppendOperation, streamType) { DestinationTemplate = streamType };
+        Activity? span = _tracer.StartProducer(operation, streams);
+        if (span is { IsAllDataRequested: true })
         {
-            _openSpans.AddOrUpdate(session, span);
-            if (span.IsAllDataRequested)
-            {
-                // Named after the aggregate type (low cardinality); the stream itself is the destination when there is one.
-                span.SetTag(DestinationTemplate, streamType);
-                span.SetTag(MessagingAttributes.DestinationName, streams.Count == 1 ? StreamName(streams[0]) : null);
-                span.SetTag(MessagingAttributes.BatchMessageCount, eventCount > 1 ? eventCount : null);
-            }
+            // Named after the aggregate type (low cardinality); the stream itself is the destination when there is one.
+            span.SetTag(MessagingAttributes.DestinationName, streams.Count == 1 ? StreamName(streams[0]) : null);
+            span.SetTag(MessagingAttributes.BatchMessageCount, eventCount > 1 ? eventCount : null);
         }
+
+        _openAppends.AddOrUpdate(session, new OpenAppend(span, MessagingMeasurement.Start(operation, eventCount)));
 
         string? correlationId = (cause ?? span)?.TraceId.ToHexString();
         string? causationId = cause?.Id;

@@ -20,6 +20,11 @@ namespace Messaging.Tracing.Marten;
 /// comes. Marten reports a daemon that starts after downtime and works through a backlog, and <c>CatchUpAsync</c>, as
 /// <see cref="ShardExecutionMode.Continuous"/>: the age is what tells catch-up from live. A live event's span follows from
 /// its append (same trace, parented on the append span); any other starts a new trace with a <c>follows_from</c> link.
+/// <para>
+/// Metrics (the process scope's): each event counted as consumed and its handling's duration recorded, with the subscription
+/// or projection name as the destination; its time in queue measured from <see cref="IEvent.Timestamp"/> when the daemon
+/// runs live or catches up (the event really waited), not in a rebuild (its age is history).
+/// </para>
 /// </remarks>
 internal sealed class EventProcessTracer
 {
@@ -116,7 +121,11 @@ internal sealed class EventProcessTracer
 
             ProcessScope scope = _tracer.StartProcess(
                 _tracer.Extract(storedEvent, EventHeadersCarrierAdapter.Instance),
-                new MessagingOperation(System, MessagingOperationType.Process, ProcessOperation, name),
+                new MessagingOperation(System, MessagingOperationType.Process, ProcessOperation, name)
+                {
+                    // A rebuild's events are history; live and catch-up events really waited since they were stored.
+                    MessageTimestamp = mode == ShardExecutionMode.Rebuild || storedEvent.Timestamp == default ? null : storedEvent.Timestamp,
+                },
                 live ? MessageRelationship.FollowsFrom : MessageRelationship.NewTrace,
                 message: storedEvent);
             if (scope.Activity is { IsAllDataRequested: true } activity && !string.IsNullOrEmpty(storedEvent.CorrelationId))

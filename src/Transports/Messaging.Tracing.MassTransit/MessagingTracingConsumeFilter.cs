@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Tasks;
 using MassTransit;
 using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Spans;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
@@ -93,8 +94,14 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
     private async Task BridgeAsync(Activity receive, PropagationContext incoming, MessageRelationship relationship, ConsumeContext context, IPipe<ConsumeContext> next)
     {
         Baggage previous = Baggage.Current;
+        MessagingMeasurement measurement = default;
+        string? errorType = null;
         try
         {
+            // MassTransit's spans are not measured by anyone else: the delivery is measured here, once, as the own path's
+            // process scope measures it, whatever the number of consumer spans under the receive span.
+            measurement = MessagingMeasurement.Start(MassTransitOperations.Process(context));
+
             if (relationship == MessageRelationship.FollowsFrom && IsValid(incoming.ActivityContext))
             {
                 receive.AddLink(FollowsFromLink.To(incoming.ActivityContext));
@@ -115,9 +122,15 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
         {
             await next.Send(context).ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            errorType = ex.GetType().FullName ?? ex.GetType().Name;
+            throw;
+        }
         finally
         {
             Baggage.Current = previous;
+            measurement.Complete(errorType);
         }
     }
 
@@ -135,7 +148,7 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
                 Activity.Current = null;
             }
 
-            scope = _tracer.StartProcess(incoming, MassTransitOperations.Process(context.ReceiveContext.InputAddress), relationship, trusted, context);
+            scope = _tracer.StartProcess(incoming, MassTransitOperations.Process(context), relationship, trusted, context);
             DescribeMessage(scope.Activity, context);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

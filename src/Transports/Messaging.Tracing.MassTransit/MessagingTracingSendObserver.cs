@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Tasks;
 using MassTransit;
 using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Propagation;
 using Messaging.Tracing.Spans;
 
@@ -65,22 +66,24 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
     {
         try
         {
+            MessagingOperation operation = MassTransitOperations.Send(context.DestinationAddress, operationName);
             Activity? current = Activity.Current;
             if (current is { Kind: ActivityKind.Producer, IsStopped: false } && current.Source.Name == MassTransitAttributes.MassTransitSourceName)
             {
-                _tracer.DescribeBridgedProducer(current, MassTransitOperations.Send(context.DestinationAddress, operationName), context);
+                _tracer.DescribeBridgedProducer(current, operation, context);
                 Describe(current, context);
                 _tracer.Inject(current, context.Headers, MassTransitHeadersCarrierAdapter.Instance);
+                Keep(context, span: null, MessagingMeasurement.Start(operation));
                 return Task.CompletedTask;
             }
 
             // The span stays current until PostSend or SendFault, so the transport's own spans (RabbitMQ.Client's AMQP
             // publish span) are its children, as they are of MassTransit's send span. MassTransit calls the observers from
             // the async method that sends, so the span does not outlive that method as the sender's current span.
-            Activity? span = _tracer.StartProducer(MassTransitOperations.Send(context.DestinationAddress, operationName), context);
+            Activity? span = _tracer.StartProducer(operation, context);
+            Keep(context, span, MessagingMeasurement.Start(operation));
             if (span is not null)
             {
-                context.GetOrAddPayload(static () => new SendSpan()).Activity = span;
                 context.Headers.Set(PropagationHeaderNames.MassTransitActivityId, span.Id);
             }
 
@@ -95,14 +98,35 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
         return Task.CompletedTask;
     }
 
+    /// <summary>Keeps what <see cref="End"/> completes on the send context; nothing (no allocation) when there is nothing to complete.</summary>
+    private static void Keep(SendContext context, Activity? span, MessagingMeasurement measurement)
+    {
+        if (span is not null || measurement.IsRecording)
+        {
+            SendSpan payload = context.GetOrAddPayload(static () => new SendSpan());
+            payload.Activity = span;
+            payload.Measurement = measurement;
+        }
+    }
+
     private static Task End(SendContext context, Exception? exception)
     {
-        if (!context.TryGetPayload(out SendSpan? payload) || payload.Activity is not { } span)
+        if (!context.TryGetPayload(out SendSpan? payload))
         {
             return Task.CompletedTask;
         }
 
+        // Taken once: the send's measurement and our span end here, whichever callback comes.
+        MessagingMeasurement measurement = payload.Measurement;
+        Activity? span = payload.Activity;
+        payload.Measurement = default;
         payload.Activity = null;
+        measurement.Complete(exception is null ? null : exception.GetType().FullName ?? exception.GetType().Name);
+        if (span is null)
+        {
+            return Task.CompletedTask;
+        }
+
         if (exception is not null)
         {
             span.RecordMessagingException(exception);
@@ -132,9 +156,11 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
         }
     }
 
-    /// <summary>The producer span this observer started for one send.</summary>
+    /// <summary>The producer span this observer started for one send (none when MassTransit's is bridged), and its measurement.</summary>
     private sealed class SendSpan
     {
         public Activity? Activity { get; set; }
+
+        public MessagingMeasurement Measurement { get; set; }
     }
 }

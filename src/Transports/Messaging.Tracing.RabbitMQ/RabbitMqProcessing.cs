@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Spans;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
@@ -38,6 +39,12 @@ internal static class RabbitMqProcessing
 {
     private const string ProcessOperation = "process";
 
+    /// <summary>The header in which RabbitMQ's <c>set_header_timestamp</c> message interceptor writes the broker's time in milliseconds.</summary>
+    private const string TimestampInMsHeader = "timestamp_in_ms";
+
+    /// <summary>The last millisecond <see cref="DateTimeOffset"/> can hold (9999-12-31).</summary>
+    private const long MaxUnixTimeMilliseconds = 253_402_300_799_999;
+
     /// <summary>
     /// Opens the <c>process {exchange}:{routing key}:{queue}</c> scope, related to the producer found in the headers.
     /// Never throws: a fault is reported and the delivery is handled without a span.
@@ -71,7 +78,11 @@ internal static class RabbitMqProcessing
             MessageRelationship policy = trusted
                 ? relationship ?? options?.Relationship ?? tracer.Options.DefaultRelationship
                 : MessageRelationship.NewTrace;
-            var operation = new MessagingOperation(RabbitMqAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, RabbitMqSpanTags.Destination(exchange, routingKey, queue));
+            var operation = new MessagingOperation(RabbitMqAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, RabbitMqSpanTags.Destination(exchange, routingKey, queue))
+            {
+                DestinationTemplate = RabbitMqSpanTags.Template(exchange, routingKey, queue, options?.RoutingKeyInMetrics ?? true),
+                MessageTimestamp = MessageTimestamp(properties),
+            };
             if (current is not null && RabbitMqClientInstrumentation.IsDeliverSpan(current, deliveryTag))
             {
                 if (policy == MessageRelationship.NewTrace ? current.ParentSpanId == default : !MissedTheProducer(current, incoming.ActivityContext))
@@ -145,7 +156,36 @@ internal static class RabbitMqProcessing
             Baggage.Current = baggage;
         }
 
-        return DeliveryScope.Bridged(deliver, previous);
+        // RabbitMQ.Client's span is not measured by anyone else: one measurement per delivery, as there is one process span.
+        return DeliveryScope.Bridged(deliver, previous, MessagingMeasurement.Start(operation));
+    }
+
+    /// <summary>
+    /// The message's own timestamp: the <c>timestamp_in_ms</c> header (milliseconds; RabbitMQ 3.12 and later set it with the
+    /// <c>set_header_timestamp</c> message interceptor) when present and well-formed, else the AMQP <c>timestamp</c> property
+    /// (seconds, set by the producer — or by that interceptor), else none.
+    /// </summary>
+    private static DateTimeOffset? MessageTimestamp(IReadOnlyBasicProperties? properties)
+    {
+        if (properties is null)
+        {
+            return null;
+        }
+
+        if (properties.Headers is { } headers
+            && headers.TryGetValue(TimestampInMsHeader, out object? value)
+            && value is long milliseconds
+            && milliseconds is > 0 and <= MaxUnixTimeMilliseconds)
+        {
+            return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+        }
+
+        if (properties.IsTimestampPresent() && properties.Timestamp.UnixTime is > 0 and <= MaxUnixTimeMilliseconds / 1000)
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(properties.Timestamp.UnixTime);
+        }
+
+        return null;
     }
 
     private static bool IsValid(in ActivityContext context) => context.TraceId != default && context.SpanId != default;

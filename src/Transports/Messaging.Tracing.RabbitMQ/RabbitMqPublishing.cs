@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Spans;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -29,36 +30,47 @@ internal static class RabbitMqPublishing
         RabbitMqTracingOptions? options,
         CancellationToken cancellationToken)
     {
-        BasicProperties? traced = Copy(properties);
-        if (traced?.Headers is not { } headers)
+        // Measured until the publish completes — after the broker's confirm when the channel waits for confirms —, failed or not,
+        // whoever's span stands for it.
+        var operation = new MessagingOperation(RabbitMqAttributes.SystemName, MessagingOperationType.Send, PublishOperation, RabbitMqSpanTags.Destination(exchange, routingKey, queue: null))
         {
-            await PassThroughAsync(channel, exchange, routingKey, mandatory, properties, body, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        // When RabbitMQ.Client's publisher source is listened, BasicPublishAsync starts its own publish span and writes
-        // that span's context over traceparent: it is the one producer span. Ours would be a second one, and the wire
-        // would not carry it.
-        Activity? span = RabbitMqClientInstrumentation.PublisherIsListened
-            ? null
-            : StartPublish(tracer, exchange, routingKey, traced, body.Length, options?.ClientId);
-
-        // The span's context — or the caller's when there is no span of ours, which RabbitMQ.Client's span (a child of
-        // the caller's) then replaces — and the baggage.
-        tracer.Inject(span, headers, RabbitMqHeadersCarrierAdapter.Instance);
+            DestinationTemplate = RabbitMqSpanTags.Template(exchange, routingKey, queue: null, options?.RoutingKeyInMetrics ?? true),
+        };
+        MessagingMeasurement measurement = MessagingMeasurement.Start(operation);
+        string? errorType = null;
+        Activity? span = null;
         try
         {
+            BasicProperties? traced = Copy(properties);
+            if (traced?.Headers is not { } headers)
+            {
+                await PassThroughAsync(channel, exchange, routingKey, mandatory, properties, body, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // When RabbitMQ.Client's publisher source is listened, BasicPublishAsync starts its own publish span and writes
+            // that span's context over traceparent: it is the one producer span. Ours would be a second one, and the wire
+            // would not carry it.
+            span = RabbitMqClientInstrumentation.PublisherIsListened
+                ? null
+                : StartPublish(tracer, operation, routingKey, traced, body.Length, options?.ClientId);
+
+            // The span's context — or the caller's when there is no span of ours, which RabbitMQ.Client's span (a child of
+            // the caller's) then replaces — and the baggage.
+            tracer.Inject(span, headers, RabbitMqHeadersCarrierAdapter.Instance);
             await channel.BasicPublishAsync(exchange, routingKey, mandatory, traced, body, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            RecordFailure(span, ex);
+            errorType = ErrorType(ex);
+            RecordFailure(span, ex, errorType);
             throw;
         }
         finally
         {
             // Stopped here rather than by `using`: a listener that throws on stop must not fail a message that went.
             span.StopReportingFaults();
+            measurement.Complete(errorType);
         }
     }
 
@@ -112,25 +124,28 @@ internal static class RabbitMqPublishing
     }
 
     /// <summary>
-    /// Records a failed publish; a returned mandatory message gets <see cref="RabbitMqAttributes.ReturnedErrorType"/>, the
-    /// same on every supported RabbitMQ.Client version (7.1 throws a <see cref="PublishException"/> with
-    /// <see cref="PublishException.IsReturn"/>, 7.2 its subclass <c>PublishReturnException</c>).
+    /// The <c>error.type</c> of a failed publish: a returned mandatory message gets <see cref="RabbitMqAttributes.ReturnedErrorType"/>,
+    /// the same on every supported RabbitMQ.Client version (7.1 throws a <see cref="PublishException"/> with
+    /// <see cref="PublishException.IsReturn"/>, 7.2 its subclass <c>PublishReturnException</c>); anything else its full type name.
     /// </summary>
-    private static void RecordFailure(Activity? span, Exception exception)
+    private static string ErrorType(Exception exception) => exception is PublishException { IsReturn: true }
+        ? RabbitMqAttributes.ReturnedErrorType
+        : exception.GetType().FullName ?? exception.GetType().Name;
+
+    private static void RecordFailure(Activity? span, Exception exception, string errorType)
     {
         span.RecordMessagingException(exception);
-        if (exception is PublishException { IsReturn: true } && span is { IsAllDataRequested: true })
+        if (span is { IsAllDataRequested: true })
         {
-            span.SetTag(MessagingAttributes.ErrorType, RabbitMqAttributes.ReturnedErrorType);
+            span.SetTag(MessagingAttributes.ErrorType, errorType);
         }
     }
 
-    private static Activity? StartPublish(MessagingTracer tracer, string exchange, string routingKey, BasicProperties properties, int bodySize, string? clientId)
+    private static Activity? StartPublish(MessagingTracer tracer, in MessagingOperation operation, string routingKey, BasicProperties properties, int bodySize, string? clientId)
     {
         Activity? span = null;
         try
         {
-            var operation = new MessagingOperation(RabbitMqAttributes.SystemName, MessagingOperationType.Send, PublishOperation, RabbitMqSpanTags.Destination(exchange, routingKey, queue: null));
             span = tracer.StartProducer(operation, properties);
             RabbitMqSpanTags.SetMessage(span, routingKey, properties, bodySize, clientId);
             return span;

@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 using Messaging.Tracing.Spans;
 using RabbitMQ.Client;
@@ -21,6 +22,20 @@ internal static class RabbitMqSpanTags
             (_, true) => string.Concat(exchangePart, ":", routingKey),
             _ => string.Concat(exchangePart, ":", routingKey, ":", queue),
         };
+    }
+
+    /// <summary>
+    /// The <c>messaging.destination.template</c> the metrics carry instead of <see cref="Destination"/>, or
+    /// <see langword="null"/> when the name is low-cardinality: the routing key is the placeholder <c>{routing_key}</c> when
+    /// <paramref name="routingKeyInMetrics"/> is off or it names a server-named queue, the queue <c>{queue}</c> when it is one.
+    /// </summary>
+    public static string? Template(string exchange, string routingKey, string? queue, bool routingKeyInMetrics)
+    {
+        bool templateKey = routingKey.Length > 0 && (!routingKeyInMetrics || IsServerNamed(routingKey));
+        bool templateQueue = queue is not null && IsServerNamed(queue);
+        return templateKey || templateQueue
+            ? Destination(exchange, templateKey ? "{routing_key}" : routingKey, templateQueue ? "{queue}" : queue)
+            : null;
     }
 
     public static void SetMessage(Activity? activity, string routingKey, IReadOnlyBasicProperties? properties, int bodySize, string? clientId)
@@ -63,4 +78,8 @@ internal static class RabbitMqSpanTags
             activity.SetTag(RabbitMqAttributes.DeliveryTag, (long)deliveryTag);
         }
     }
+
+    /// <summary>A queue the broker named for one connection (<c>amq.gen-…</c>) or a direct reply-to pseudo-queue.</summary>
+    private static bool IsServerNamed(string queue)
+        => queue.StartsWith("amq.gen-", StringComparison.Ordinal) || queue.StartsWith("amq.rabbitmq.reply-to", StringComparison.Ordinal);
 }

@@ -38,6 +38,20 @@ public sealed class RabbitMqTracingOptions
     /// <summary>Gets or sets the <c>messaging.client.id</c> recorded on spans; not recorded when null.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether the metrics carry the routing key. <see langword="true"/> (the default): their destination is the
+    /// spans' <c>messaging.destination.name</c>, <c>{exchange}:{routing key}</c> (and <c>:{queue}</c> when consuming), as
+    /// the semantic conventions name it. <see langword="false"/>, for routing keys per entity (<c>order.123.created</c>): they
+    /// carry <c>messaging.destination.template</c> <c>{exchange}:{routing_key}</c> (and <c>:{queue}</c>) instead, the exchange
+    /// and queue filled in and the routing key left as the placeholder; spans then carry both.
+    /// </summary>
+    /// <remarks>
+    /// Whatever the setting, a server-named queue (<c>amq.gen-…</c>) or a direct reply-to pseudo-queue
+    /// (<c>amq.rabbitmq.reply-to…</c>), whether it is the routing key or the consumed queue, is one per connection or request:
+    /// its part of the template is the placeholder (<c>{routing_key}</c>, <c>{queue}</c>), never the name.
+    /// </remarks>
+    public bool RoutingKeyInMetrics { get; set; } = true;
+
     internal RabbitMqTracingOptions Clone() => (RabbitMqTracingOptions)MemberwiseClone();
 
     /// <summary>Whether a publish to <paramref name="exchange"/> is traced. A filter that throws is reported and tracing goes on.</summary>

@@ -3,12 +3,16 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading.Tasks;
 using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Spans;
 using StackExchange.Redis;
 
 namespace Messaging.Tracing.Redis;
 
-/// <summary>The traced <c>XADD</c> behind <c>StreamAddTracedAsync</c>.</summary>
+/// <summary>
+/// The traced <c>XADD</c> behind <c>StreamAddTracedAsync</c>: a send span and a send measurement
+/// (<see cref="MessagingMeasurement"/>), both until the server's reply, failed or not.
+/// </summary>
 internal static class RedisStreamAppending
 {
     private const string SendOperation = "send";
@@ -32,8 +36,11 @@ internal static class RedisStreamAppending
             return await database.StreamAddAsync(key, streamPairs, messageId, maxLength, useApproximateMaxLength).ConfigureAwait(false);
         }
 
-        Activity? span = StartSend(tracer, stream, streamPairs, options?.ClientId);
+        var operation = new MessagingOperation(RedisAttributes.SystemName, MessagingOperationType.Send, SendOperation, stream);
+        Activity? span = StartSend(tracer, operation, streamPairs, options?.ClientId);
         NameValueEntry[] sent = WithTracePairs(tracer, span, streamPairs) ?? streamPairs;
+        MessagingMeasurement measurement = MessagingMeasurement.Start(operation);
+        string? errorType = null;
         try
         {
             RedisValue id = await database.StreamAddAsync(key, sent, messageId, maxLength, useApproximateMaxLength).ConfigureAwait(false);
@@ -47,12 +54,14 @@ internal static class RedisStreamAppending
         catch (Exception ex)
         {
             span.RecordMessagingException(ex);
+            errorType = ex.GetType().FullName;
             throw;
         }
         finally
         {
             // Stopped here rather than by `using`: a listener that throws on stop must not fail a message that went.
             span.StopReportingFaults();
+            measurement.Complete(errorType);
         }
     }
 
@@ -76,12 +85,11 @@ internal static class RedisStreamAppending
         }
     }
 
-    private static Activity? StartSend(MessagingTracer tracer, string stream, NameValueEntry[] streamPairs, string? clientId)
+    private static Activity? StartSend(MessagingTracer tracer, in MessagingOperation operation, NameValueEntry[] streamPairs, string? clientId)
     {
         Activity? span = null;
         try
         {
-            var operation = new MessagingOperation(RedisAttributes.SystemName, MessagingOperationType.Send, SendOperation, stream);
             span = tracer.StartProducer(operation, streamPairs);
             if (span is { IsAllDataRequested: true } && clientId is not null)
             {

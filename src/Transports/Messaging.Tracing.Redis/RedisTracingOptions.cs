@@ -37,7 +37,7 @@ public sealed class RedisTracingOptions
 
     /// <summary>
     /// Gets or sets which streams are traced; all when null. An append to a stream it rejects is a plain <c>XADD</c> of the
-    /// caller's pairs (no span, no trace pairs); an entry from such a stream is handled without span or restored context
+    /// caller's pairs (no span, no trace pairs, no metrics); an entry from such a stream is handled without span, restored context or metrics
     /// (and still acknowledged after success); a consumer asks once, when it is created. A filter that throws is reported
     /// and the stream is traced.
     /// </summary>

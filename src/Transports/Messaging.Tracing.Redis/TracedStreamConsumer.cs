@@ -117,7 +117,7 @@ public sealed class TracedStreamConsumer
         Name = consumer;
         _clientId = _options.ClientId ?? consumer;
         _traced = _options.TracesStream(streamName);
-        _operation = new MessagingOperation(RedisAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, streamName);
+        _operation = new MessagingOperation(RedisAttributes.SystemName, MessagingOperationType.Process, ProcessOperation, streamName) { ConsumerGroupName = group };
 
         // XREADGROUP … BLOCK has no typed form in StackExchange.Redis: built once, sent with ExecuteAsync.
         if (_settings.BlockOnServer && _settings.MaxWait > TimeSpan.Zero)
@@ -489,7 +489,7 @@ public sealed class TracedStreamConsumer
             MessageRelationship? policy = relationship
                 ?? _options.Select(message)
                 ?? (message.IsClaimed ? _options.ReclaimedRelationship : _options.Relationship);
-            scope = _tracer.StartProcess(incoming, _operation, policy, _options.TrustIncomingContext, message);
+            scope = _tracer.StartProcess(incoming, _operation with { MessageTimestamp = StoredAt(message.Id) }, policy, _options.TrustIncomingContext, message);
             Describe(scope.Activity, message);
             return scope;
         }
@@ -499,6 +499,46 @@ public sealed class TracedStreamConsumer
             scope?.Dispose();
             return null;
         }
+    }
+
+    /// <summary>
+    /// When the server stored the entry, by its clock: the milliseconds part of an id <c>&lt;ms&gt;-&lt;seq&gt;</c>. Null for any
+    /// other id; an id the producer chose (rather than <c>*</c>) may be anything, so only the form is trusted.
+    /// </summary>
+    internal static DateTimeOffset? StoredAt(RedisValue id)
+    {
+        const long MaxMilliseconds = 253_402_300_799_999;
+
+        // An id read from Redis is held as bytes: read in place, nothing allocated.
+        ReadOnlySpan<byte> text = ((ReadOnlyMemory<byte>)id).Span;
+        long milliseconds = 0;
+        int i = 0;
+        for (; i < text.Length && text[i] != (byte)'-'; i++)
+        {
+            uint digit = (uint)(text[i] - '0');
+            if (digit > 9 || milliseconds > MaxMilliseconds)
+            {
+                return null;
+            }
+
+            milliseconds = (milliseconds * 10) + digit;
+        }
+
+        // At least one digit on each side of the dash, and nothing but digits after it.
+        if (i == 0 || i >= text.Length - 1 || milliseconds > MaxMilliseconds)
+        {
+            return null;
+        }
+
+        for (i++; i < text.Length; i++)
+        {
+            if ((uint)(text[i] - '0') > 9)
+            {
+                return null;
+            }
+        }
+
+        return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
     }
 
     private void Describe(Activity? activity, StreamMessage message)

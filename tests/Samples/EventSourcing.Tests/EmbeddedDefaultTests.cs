@@ -94,6 +94,25 @@ public sealed class EmbeddedDefaultTests
         {
             Assert.Matches($@"\n +(attributes +)?{attribute}(\n|$)", look);
         }
+
+        // After the stories, the metrics per destination: the 8 events appended under their stream template (never a
+        // band's own stream), the commands and the events consumed, with the processing's percentiles.
+        Assert.True(
+            Array.FindIndex(lines, l => l.StartsWith("══ Metrics per destination ", StringComparison.Ordinal)) > Array.FindIndex(lines, l => l.StartsWith("══ Request 11: ", StringComparison.Ordinal)),
+            "the metrics summary follows the stories");
+        string[] appends = Assert.IsType<string[]>(SampleOutput.MetricsRow(text, "eventstore", "band-{id} (template)"));
+        Assert.Equal("8", appends[2]);
+        Assert.Equal("8", Assert.IsType<string[]>(SampleOutput.MetricsRow(text, "eventstore", "review-stats"))[3]);
+        foreach ((string system, string destination) in new[] { ("eventstore", "review-stats"), ("in_memory", "band-commands"), ("kafka", "band-events") })
+        {
+            string[] row = Assert.IsType<string[]>(SampleOutput.MetricsRow(text, system, destination));
+            Assert.True(int.Parse(row[3], CultureInfo.InvariantCulture) > 0, $"{system} {destination} consumed nothing: {string.Join(" | ", row)}");
+            Assert.Matches(@"^[0-9.]+ (µs|ms|s) / [0-9.]+ (µs|ms|s)$", row[4]);
+        }
+
+        Assert.Equal(
+            ["band-{id} (template)", "review-stats"],
+            SampleOutput.MetricsRows(text).Where(row => row[0] == "eventstore").Select(row => row[1]));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using EventSourcing.Api;
 using EventSourcing.Scenario;
 using EventSourcing.Telemetry;
 using Messaging.Tracing.Brokers;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Propagation;
 using Messaging.Tracing.Spans;
 using Messaging.Tracing.Testing;
@@ -120,6 +121,18 @@ public sealed class SampleOnMartenTests(PostgresDatabase postgres, RabbitMqBroke
         Assert.All(
             story.Where(s => s.GetTagItem(MessagingAttributes.System) is "marten" && s.Kind == ActivityKind.Consumer),
             s => Assert.Equal(correlationId, s.GetTagItem(MessagingAttributes.ConversationId)));
+
+        // Metrics: the 5 events appended under the aggregate type, never a band's stream; each subscription consumed them
+        // live, with their time in queue from the stored timestamps.
+        MeasurementCollector metrics = App.Metrics!;
+        IReadOnlyList<RecordedMeasurement> marten = metrics.Measurements.Where(m => m.Tag(MessagingAttributes.System) == "marten").ToArray();
+        Assert.Equal(5, marten.Where(m => m.Instrument == MessagingMeter.SentMessages && m.Destination == "Band").Sum(m => m.Value));
+        Assert.DoesNotContain(marten, m => m.Destination == "band-" + bandId);
+        foreach (string subscription in new[] { "band-catalog", "featuring-policy", "review-stats" })
+        {
+            Assert.Equal(5, marten.Where(m => m.Instrument == MessagingMeter.ConsumedMessages && m.Destination == subscription).Sum(m => m.Value));
+            Assert.Equal(5, marten.Count(m => m.Instrument == MessagingMeter.QueueDuration && m.Destination == subscription));
+        }
 
         // The read model caught up.
         ApiResponse<BandView> band = await client.GetBandAsync(bandId, CancellationToken.None);

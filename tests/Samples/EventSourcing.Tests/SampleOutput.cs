@@ -66,6 +66,28 @@ public static partial class SampleOutput
         return string.Join('\n', Render(roots, topLevel: true));
     }
 
+    /// <summary>
+    /// The rows of the metrics summary, as cells: system, destination, sent, consumed, process p50 / p99, queue p50 / p99.
+    /// </summary>
+    public static string[][] MetricsRows(string output)
+    {
+        string[] lines = output.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        int heading = Array.FindIndex(lines, l => l.StartsWith("══ Metrics per destination ", StringComparison.Ordinal));
+        if (heading < 0)
+        {
+            throw new InvalidOperationException($"No metrics summary in the output:\n{output}");
+        }
+
+        return lines.Skip(heading + 2)
+            .Select(l => CellSeparator().Split(l.Trim()))
+            .TakeWhile(cells => cells.Length == 6)
+            .ToArray();
+    }
+
+    /// <summary>The metrics summary's row for a system's destination, or null when there is none.</summary>
+    public static string[]? MetricsRow(string output, string system, string destination) =>
+        MetricsRows(output).FirstOrDefault(cells => cells[0] == system && cells[1] == destination);
+
     /// <summary>Removes the indentation of a raw string literal's lines, as TraceAssert does with its expected text.</summary>
     public static string Normalize(string text) => string.Join('\n', text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.TrimEnd())).Trim('\n');
 
@@ -93,6 +115,9 @@ public static partial class SampleOutput
 
     [GeneratedRegex(@"^ +0 +[0-9.]+ (ms|µs)$")]
     private static partial Regex ScaleLine();
+
+    [GeneratedRegex(" {2,}")]
+    private static partial Regex CellSeparator();
 
     private sealed record Node(string Description, bool FollowsFrom)
     {

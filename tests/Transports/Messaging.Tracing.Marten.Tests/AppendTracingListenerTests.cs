@@ -7,7 +7,9 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using Messaging.Tracing.Brokers;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Propagation;
+using Messaging.Tracing.Spans;
 using Messaging.Tracing.Testing;
 using OpenTelemetry;
 using Xunit;
@@ -285,5 +287,78 @@ public class AppendTracingListenerTests(PostgresDatabase database)
             Assert.Same(request, s.Current);
             Assert.Null(s.TraceParent);
         });
+    }
+
+    [Fact]
+    public async Task Each_save_with_events_is_one_send_of_its_events_under_the_aggregate_type_with_no_span_listener()
+    {
+        using (var probe = new ActivitySource(MessagingActivitySource.Name))
+        {
+            Assert.False(probe.HasListeners(), "no span collector may be active while this test runs");
+        }
+
+        using var metrics = new MeasurementCollector();
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default);
+        var streamId = Guid.NewGuid();
+
+        await using (IDocumentSession session = store.Store.LightweightSession())
+        {
+            session.Events.StartStream<Gig>(streamId, new BandRegistered("Low"), new ReviewAdded(5));
+            session.Events.StartStream<Gig>(Guid.NewGuid(), new ReviewAdded(3));
+            await session.SaveChangesAsync();
+
+            session.Store(new Note { Id = Guid.NewGuid(), Text = "documents only" });
+            await session.SaveChangesAsync();
+
+            session.Events.StartStream<Gig>(Guid.NewGuid(), new ReviewAdded(4));
+            await session.SaveChangesAsync();
+        }
+
+        IReadOnlyList<RecordedMeasurement> sent = metrics.For(MessagingMeter.SentMessages, nameof(Gig));
+        Assert.Equal([3.0, 1.0], sent.Select(m => m.Value));
+        IReadOnlyList<RecordedMeasurement> durations = metrics.For(MessagingMeter.ClientOperationDuration, nameof(Gig));
+        Assert.Equal(2, durations.Count);
+        Assert.All(sent.Concat(durations), m =>
+        {
+            Assert.Equal("marten", m.Tag("messaging.system"));
+            Assert.Equal("append", m.Tag("messaging.operation.name"));
+            Assert.Equal("send", m.Tag("messaging.operation.type"));
+            Assert.Equal(nameof(Gig), m.Tag("messaging.destination.template"));
+            Assert.Null(m.Tag("messaging.destination.name"));
+            Assert.Null(m.Tag("error.type"));
+        });
+        Assert.DoesNotContain(metrics.Measurements, m => m.Tag("messaging.destination.name") == streamId.ToString("D"));
+    }
+
+    [Fact]
+    public async Task A_save_that_fails_in_the_database_is_not_measured()
+    {
+        using var metrics = new MeasurementCollector();
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default);
+        var note = new Note { Id = Guid.NewGuid(), Text = "first" };
+        await using (IDocumentSession first = store.Store.LightweightSession())
+        {
+            first.Insert(note);
+            await first.SaveChangesAsync();
+        }
+
+        await using (IDocumentSession second = store.Store.LightweightSession())
+        {
+            second.Events.StartStream<Gig>(Guid.NewGuid(), new BandRegistered("Low"));
+            second.Insert(new Note { Id = note.Id, Text = "duplicate" });
+            await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync());
+        }
+
+        // Marten calls no listener when the batch fails: like the append span, the send is never completed (docs/marten.md).
+        Assert.Empty(metrics.For(MessagingMeter.SentMessages, nameof(Gig)));
+        Assert.Empty(metrics.For(MessagingMeter.ClientOperationDuration, nameof(Gig)));
+
+        await using (IDocumentSession third = store.Store.LightweightSession())
+        {
+            third.Events.StartStream<Gig>(Guid.NewGuid(), new BandRegistered("Low"));
+            await third.SaveChangesAsync();
+        }
+
+        Assert.Equal(1, metrics.Sum(MessagingMeter.SentMessages, nameof(Gig)));
     }
 }

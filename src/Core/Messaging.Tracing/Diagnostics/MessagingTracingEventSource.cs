@@ -20,6 +20,7 @@ public sealed class MessagingTracingEventSource : EventSource
     private const int CallbackFailedEventId = 4;
     private const int NullCarrierEventId = 5;
     private const int InstrumentationFailedEventId = 6;
+    private const int MetricDestinationLimitReachedEventId = 7;
 
     private MessagingTracingEventSource()
     {
@@ -40,6 +41,20 @@ public sealed class MessagingTracingEventSource : EventSource
         if (IsEnabled(EventLevel.Warning, EventKeywords.All))
         {
             WriteEvent(MalformedHeaderEventId, header, length);
+        }
+    }
+
+    /// <summary>
+    /// The metrics met more distinct destination names than they carry; measurements of further ones carry no
+    /// destination. Written once per process.
+    /// </summary>
+    /// <param name="limit">How many destination names the metrics carry.</param>
+    [Event(MetricDestinationLimitReachedEventId, Level = EventLevel.Warning, Message = "The metrics carry at most {0} destination names; measurements of further destinations carry none. Give per-entity destinations a template.")]
+    public void MetricDestinationLimitReached(int limit)
+    {
+        if (IsEnabled(EventLevel.Warning, EventKeywords.All))
+        {
+            WriteEvent(MetricDestinationLimitReachedEventId, limit);
         }
     }
 

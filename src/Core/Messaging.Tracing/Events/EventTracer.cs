@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using Messaging.Tracing.Diagnostics;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Propagation;
 using Messaging.Tracing.Spans;
 using OpenTelemetry.Context.Propagation;
@@ -43,19 +44,51 @@ public sealed class EventTracer
         _system = system;
     }
 
-    /// <summary>Starts the <c>append {stream}</c> span (Producer kind) whose context the appended events carry.</summary>
-    /// <param name="stream">The event stream (aggregate) name.</param>
+    /// <summary>
+    /// Starts an append: the <c>append {streamType}</c> span (Producer kind; <c>append {stream}</c> without a stream type)
+    /// whose context the appended events carry, current until the scope is disposed, and the append's measurement.
+    /// </summary>
+    /// <param name="stream">The event stream (aggregate) name, e.g. <c>order-123</c>: the span's <c>messaging.destination.name</c>.</param>
     /// <param name="events">The events, passed to <see cref="MessagingTracingOptions.EnrichProducerSpan"/>.</param>
-    /// <returns>The span, or null when nothing listens.</returns>
-    public Activity? StartAppend(string stream, object? events = null)
-        => _tracer.StartProducer(new MessagingOperation(_system, MessagingOperationType.Send, AppendOperation, stream), events);
+    /// <param name="streamType">
+    /// The stream's type or category, the same for every stream of a kind (the aggregate type <c>order</c>, or a template
+    /// such as <c>order-{id}</c>): the span's name and <c>messaging.destination.template</c>, and the only destination the
+    /// append's metrics carry. Without it the metrics carry no destination: a stream per aggregate would make a time series
+    /// per aggregate.
+    /// </param>
+    /// <param name="eventCount">How many events the append stores (added to <c>messaging.client.sent.messages</c>); at least 1.</param>
+    /// <returns>The scope; dispose it when the append ends (stored or failed), record a failure with <see cref="AppendScope.RecordException(Exception)"/>.</returns>
+    public AppendScope StartAppend(string stream, object? events = null, string? streamType = null, int eventCount = 1)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(eventCount);
+        string? template = string.IsNullOrEmpty(streamType) ? null : streamType;
+        Activity? span = _tracer.StartProducer(
+            new MessagingOperation(_system, MessagingOperationType.Send, AppendOperation, template ?? stream) { DestinationTemplate = template },
+            events);
+        try
+        {
+            if (template is not null && span is { IsAllDataRequested: true })
+            {
+                span.SetTag(MessagingAttributes.DestinationName, stream);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MessagingTracingEventSource.Log.InstrumentationFailed(nameof(EventTracer), ex);
+        }
+
+        // The metrics' operation has no destination name: the stream is per aggregate.
+        var measured = new MessagingOperation(_system, MessagingOperationType.Send, AppendOperation, destinationName: null) { DestinationTemplate = template };
+        return new AppendScope(span, MessagingMeasurement.Start(measured, eventCount));
+    }
 
     /// <summary>
     /// Writes the trace context of <paramref name="appendSpan"/> (or of <see cref="Activity.Current"/>), the current
     /// baggage, and the correlation and causation ids into an event's metadata, replacing earlier values.
     /// </summary>
     /// <param name="metadata">The event's metadata, before it is stored.</param>
-    /// <param name="appendSpan">The append span; the current span when null.</param>
+    /// <param name="appendSpan">The append span (<see cref="AppendScope.Activity"/>); the current span when null.</param>
     /// <param name="correlationId">The flow's correlation id (from the command or request); an existing value is kept when null.</param>
     /// <param name="causationId">The id of the message that caused the event; an existing value is kept when null.</param>
     public void Write(IDictionary<string, string> metadata, Activity? appendSpan = null, string? correlationId = null, string? causationId = null)
@@ -104,20 +137,33 @@ public sealed class EventTracer
     /// <see cref="MessagingTracingOptions.TrustIncomingContext"/> when null. An untrusted event starts a new trace
     /// (linked when <see cref="MessagingTracingOptions.LinkUntrustedContext"/> is set) without its baggage.
     /// </param>
-    /// <returns>The scope; dispose it when the handler ends, record a failure with <see cref="ProcessScope.RecordException"/>.</returns>
+    /// <param name="storedAt">
+    /// When the event store stored the event (its clock): a live event's time in queue
+    /// (<see cref="Instruments.MessagingMeter.QueueDuration"/>) is measured from it. A replayed event's age is history, not
+    /// waiting: it is not measured.
+    /// </param>
+    /// <returns>The scope; dispose it when the handler ends, record a failure with <see cref="ProcessScope.RecordException(System.Exception)"/>.</returns>
+    /// <remarks>
+    /// The scope is measured: the event counted as consumed, the handling's duration recorded, with the subscriber as the
+    /// destination (<c>messaging.destination.name</c>).
+    /// </remarks>
     public ProcessScope StartHandling(
         IReadOnlyDictionary<string, string> metadata,
         string subscriber,
         EventDelivery delivery = EventDelivery.Replay,
         object? @event = null,
-        bool? trusted = null)
+        bool? trusted = null,
+        DateTimeOffset? storedAt = null)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentException.ThrowIfNullOrEmpty(subscriber);
         MessageRelationship relationship = delivery == EventDelivery.Live ? MessageRelationship.FollowsFrom : MessageRelationship.NewTrace;
         ProcessScope scope = _tracer.StartProcess(
             Read(metadata),
-            new MessagingOperation(_system, MessagingOperationType.Process, ProcessOperation, subscriber),
+            new MessagingOperation(_system, MessagingOperationType.Process, ProcessOperation, subscriber)
+            {
+                MessageTimestamp = delivery == EventDelivery.Live ? storedAt : null,
+            },
             relationship,
             trusted,
             @event);

@@ -1,7 +1,7 @@
 namespace Messaging.Tracing.Spans;
 
 /// <summary>
-/// Attribute names of the OpenTelemetry messaging semantic conventions (v1.3x) and the OpenTracing
+/// Attribute names of the OpenTelemetry messaging semantic conventions (v1.3x–1.44) and the OpenTracing
 /// compatibility rule this library uses.
 /// </summary>
 public static class MessagingAttributes
@@ -17,6 +17,12 @@ public static class MessagingAttributes
 
     /// <summary><c>messaging.destination.name</c>: topic, queue, exchange, stream.</summary>
     public const string DestinationName = "messaging.destination.name";
+
+    /// <summary>
+    /// <c>messaging.destination.template</c>: the low-cardinality name of a family of destinations (a stream per aggregate
+    /// has its aggregate type), which metrics carry instead of the per-entity name.
+    /// </summary>
+    public const string DestinationTemplate = "messaging.destination.template";
 
     /// <summary><c>messaging.message.id</c>.</summary>
     public const string MessageId = "messaging.message.id";

@@ -38,6 +38,22 @@ public readonly struct MessagingOperation
     /// <summary>Gets the <c>messaging.destination.name</c> value.</summary>
     public string? DestinationName { get; }
 
+    /// <summary>
+    /// Gets the <c>messaging.destination.template</c> value: for a destination per entity (a stream per aggregate, a
+    /// queue per tenant), the name of their family. Metrics carry it instead of <see cref="DestinationName"/>; spans carry both.
+    /// </summary>
+    public string? DestinationTemplate { get; init; }
+
+    /// <summary>Gets the <c>messaging.consumer.group.name</c> the metrics of a consuming operation carry (a Kafka group id, a Redis consumer group).</summary>
+    public string? ConsumerGroupName { get; init; }
+
+    /// <summary>
+    /// Gets the message's own timestamp — when its producer sent it or its broker stored it, by that machine's clock — from
+    /// which a process operation measures the message's time in queue (<see cref="Instruments.MessagingMeter.QueueDuration"/>).
+    /// <see langword="null"/> when the message has none, or when its age is not time in queue (a replay).
+    /// </summary>
+    public DateTimeOffset? MessageTimestamp { get; init; }
+
     /// <summary>Gets the span kind the conventions give the operation type.</summary>
     public ActivityKind Kind => Type switch
     {

@@ -26,6 +26,12 @@ namespace Messaging.Tracing.Marten.Subscriptions;
 /// <para>
 /// A handler exception is recorded on the span and rethrown; a fault in the instrumentation never reaches the daemon.
 /// </para>
+/// <para>
+/// Metrics (<c>Messaging.Tracing</c> meter), span or no span: each daemon event adds 1 to
+/// <c>messaging.client.consumed.messages</c> and records <c>messaging.process.duration</c> (with <c>error.type</c> when the
+/// handler throws), with the name as <c>messaging.destination.name</c>; live and catch-up events also record
+/// <c>messaging_tracing.queue.duration</c> from <see cref="IEvent.Timestamp"/>, rebuilds do not.
+/// </para>
 /// </remarks>
 public abstract class TracedSubscription : SubscriptionBase
 {

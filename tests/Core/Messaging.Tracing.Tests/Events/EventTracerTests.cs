@@ -22,10 +22,10 @@ public class EventTracerTests
         var metadata = new Dictionary<string, string> { ["app"] = "kept" };
         Baggage.Current = Baggage.Create(new Dictionary<string, string> { ["tenant"] = "acme" });
 
-        using (Activity? append = _events.StartAppend("band-42"))
+        using (AppendScope append = _events.StartAppend("band-42"))
         {
-            _events.Write(metadata, append, correlationId: "req-1", causationId: "cmd-7");
-            Assert.Equal(TraceParentCodec.Format(append!.Context), metadata["traceparent"]);
+            _events.Write(metadata, append.Activity, correlationId: "req-1", causationId: "cmd-7");
+            Assert.Equal(TraceParentCodec.Format(append.Activity!.Context), metadata["traceparent"]);
         }
 
         Assert.Equal("tenant=acme", metadata["baggage"]);
@@ -145,15 +145,17 @@ public class EventTracerTests
         Assert.Throws<ArgumentException>(() => new EventTracer(MessagingTracer.Default, system: ""));
         Assert.Throws<ArgumentNullException>(() => _events.Write(null!));
         Assert.Throws<ArgumentException>(() => _events.StartHandling(new Dictionary<string, string>(), ""));
+        Assert.Throws<ArgumentException>(() => _events.StartAppend(""));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _events.StartAppend("band-42", eventCount: 0));
     }
 
     private Dictionary<string, string> Append(SpanCollector collector)
     {
         var metadata = new Dictionary<string, string>();
         using (collector.StartRootSpan("request"))
-        using (Activity? append = _events.StartAppend("band-42"))
+        using (AppendScope append = _events.StartAppend("band-42"))
         {
-            _events.Write(metadata, append, correlationId: "req-1", causationId: "cmd-1");
+            _events.Write(metadata, append.Activity, correlationId: "req-1", causationId: "cmd-1");
         }
 
         return metadata;
@@ -166,9 +168,9 @@ public class EventTracerTests
         var next = new Dictionary<string, string>();
 
         using (_events.StartHandling(NextHopHeaders.Headers, "shipping", EventDelivery.Live))
-        using (Activity? append = _events.StartAppend("shipment-1"))
+        using (AppendScope append = _events.StartAppend("shipment-1"))
         {
-            _events.Write(next, append);
+            _events.Write(next, append.Activity);
         }
 
         Activity sender = Assert.Single(collector.Spans, s => s.Kind == ActivityKind.Producer);

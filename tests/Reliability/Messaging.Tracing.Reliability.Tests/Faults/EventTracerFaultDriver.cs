@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading.Tasks;
 using Messaging.Tracing.Events;
 using Messaging.Tracing.Spans;
@@ -20,13 +19,11 @@ public sealed class EventTracerFaultDriver : IFaultDriver
         var store = new List<(TestMessage Event, Dictionary<string, string> Metadata)>(messages.Count);
         foreach (TestMessage message in messages)
         {
-            Activity? append = events.StartAppend("band-" + message.Id, message);
+            // Disposing the append stops its span reporting faults: a throwing listener stays out of the application's way.
+            using AppendScope append = events.StartAppend("band-" + message.Id, message);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            events.Write(metadata, append, correlationId: message.Id);
+            events.Write(metadata, append.Activity, correlationId: message.Id);
             store.Add((message, metadata));
-
-            // The application stops the append span it started: StopReportingFaults keeps a throwing listener out of its way.
-            append.StopReportingFaults();
         }
 
         var run = new FaultRun();

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Diagnostics;
 using Messaging.Tracing.Events;
 using Messaging.Tracing.Spans;
 using Messaging.Tracing.Testing;
@@ -28,9 +27,9 @@ public class EventMetadataTrustTests
         var metadata = new Dictionary<string, string>();
         using (collector.StartRootSpan("request"))
         using (SentBaggage.Use())
-        using (Activity? append = events.StartAppend("partner-42"))
+        using (AppendScope append = events.StartAppend("partner-42"))
         {
-            events.Write(metadata, append, correlationId: "req-1");
+            events.Write(metadata, append.Activity, correlationId: "req-1");
         }
 
         HandlerView trustedView;

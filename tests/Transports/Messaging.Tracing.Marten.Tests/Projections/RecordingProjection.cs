@@ -12,10 +12,10 @@ namespace Messaging.Tracing.Marten.Tests.Projections;
 /// <summary>A traced event projection that records each event it handles with the span current in the handler.</summary>
 internal sealed class RecordingProjection : TracedEventProjection
 {
-    public RecordingProjection(MessagingTracer tracer)
+    public RecordingProjection(MessagingTracer tracer, string name = "Recorder")
         : base(tracer)
     {
-        Name = "Recorder";
+        Name = name;
     }
 
     public ConcurrentQueue<(IEvent Event, Activity? Current)> Handled { get; } = new();

@@ -8,6 +8,7 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Messaging.Tracing.Brokers;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Testing;
 using Xunit;
 
@@ -134,5 +135,35 @@ public class TracedEventProjectionTests(PostgresDatabase database)
             """, spanCount: 2, Timeout);
         Assert.Equal(2, projection.Handled.Count);
         Assert.All(projection.Handled, handled => Assert.Same(request, handled.Current));
+    }
+
+    [Fact]
+    public async Task Live_events_are_measured_with_their_time_in_queue_and_a_rebuild_of_them_without()
+    {
+        using var metrics = new MeasurementCollector();
+        string name = "Metered" + Guid.NewGuid().ToString("N");
+        var projection = new RecordingProjection(MessagingTracer.Default, name);
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Projections.Add(projection, ProjectionLifecycle.Async));
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        await using (IDocumentSession session = store.Store.LightweightSession())
+        {
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        await metrics.WaitForAsync(MessagingMeter.ProcessDuration, name, 2, Timeout);
+        await daemon.RebuildProjectionAsync(name, CancellationToken.None);
+        await metrics.WaitForAsync(MessagingMeter.ProcessDuration, name, 4, Timeout);
+        await daemon.StopAllAsync();
+
+        Assert.Equal(4, metrics.Sum(MessagingMeter.ConsumedMessages, name));
+        Assert.Equal(2, metrics.For(MessagingMeter.QueueDuration, name).Count);
+        Assert.All(metrics.For(MessagingMeter.ProcessDuration, name), m =>
+        {
+            Assert.Equal("marten", m.Tag("messaging.system"));
+            Assert.Equal(name, m.Tag("messaging.destination.name"));
+            Assert.Null(m.Tag("error.type"));
+        });
     }
 }

@@ -12,10 +12,10 @@ namespace Messaging.Tracing.Marten.Tests.Subscriptions;
 /// <summary>A traced subscription that records each event it handles with the span current in the handler.</summary>
 internal sealed class RecordingSubscription : TracedSubscription
 {
-    public RecordingSubscription(MessagingTracer tracer)
+    public RecordingSubscription(MessagingTracer tracer, string name = "Recorder")
         : base(tracer)
     {
-        Name = "Recorder";
+        Name = name;
     }
 
     public ConcurrentQueue<(IEvent Event, Activity? Current)> Handled { get; } = new();

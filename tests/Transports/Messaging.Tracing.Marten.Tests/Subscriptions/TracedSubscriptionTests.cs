@@ -8,6 +8,7 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Messaging.Tracing.Brokers;
+using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Testing;
 using Xunit;
 
@@ -187,5 +188,96 @@ public class TracedSubscriptionTests(PostgresDatabase database)
         Activity append = spans.Single(s => s.Kind == ActivityKind.Producer);
         Assert.Equal(append.SpanId, failed.ParentSpanId);
         Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.Status != ActivityStatusCode.Error);
+    }
+
+    [Fact]
+    public async Task A_live_daemon_counts_each_event_and_measures_its_processing_and_its_time_in_queue_from_the_stored_timestamp()
+    {
+        using var metrics = new MeasurementCollector();
+        string name = "Metered" + Guid.NewGuid().ToString("N");
+        var subscription = new RecordingSubscription(MessagingTracer.Default, name) { FailOn = typeof(ReviewAdded) };
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+
+        DateTimeOffset before = DateTimeOffset.UtcNow;
+        await using (IDocumentSession session = store.Store.LightweightSession())
+        {
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        await metrics.WaitForAsync(MessagingMeter.ProcessDuration, name, 2, Timeout);
+        TimeSpan elapsed = DateTimeOffset.UtcNow - before;
+        await daemon.StopAllAsync();
+
+        Assert.Equal(2, metrics.Sum(MessagingMeter.ConsumedMessages, name));
+        IReadOnlyList<RecordedMeasurement> durations = metrics.For(MessagingMeter.ProcessDuration, name);
+        Assert.Equal([null, typeof(InvalidOperationException).FullName], durations.Select(m => m.Tag("error.type")));
+        IReadOnlyList<RecordedMeasurement> queued = metrics.For(MessagingMeter.QueueDuration, name);
+        Assert.Equal(2, queued.Count);
+
+        // Two clocks, PostgreSQL's and this one, on one machine here: the wait lies within the test's own time.
+        Assert.All(queued, m => Assert.InRange(m.Value, 0, elapsed.TotalSeconds + 1));
+        Assert.All(metrics.For(MessagingMeter.ConsumedMessages, name).Concat(durations).Concat(queued), m =>
+        {
+            Assert.Equal("marten", m.Tag("messaging.system"));
+            Assert.Equal("process", m.Tag("messaging.operation.type"));
+            Assert.Equal(name, m.Tag("messaging.destination.name"));
+        });
+    }
+
+    [Fact]
+    public async Task A_daemon_catching_up_measures_the_events_wait_since_they_were_stored()
+    {
+        TimeSpan window = TimeSpan.FromMilliseconds(200);
+        using var metrics = new MeasurementCollector();
+        string name = "Metered" + Guid.NewGuid().ToString("N");
+        var subscription = new RecordingSubscription(MessagingTracer.Default, name) { Window = window };
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        var streamId = Guid.NewGuid();
+        await using (IDocumentSession session = store.Store.LightweightSession())
+        {
+            session.Events.StartStream<Band>(streamId, new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        DateTimeOffset stored = await store.NewestTimestampAsync(streamId);
+        await Wait.UntilAsync(() => DateTimeOffset.UtcNow - stored > window, Timeout, "the events to be older than the live window");
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        await metrics.WaitForAsync(MessagingMeter.ProcessDuration, name, 2, Timeout);
+        await daemon.StopAllAsync();
+
+        Assert.Equal(2, metrics.Sum(MessagingMeter.ConsumedMessages, name));
+        IReadOnlyList<RecordedMeasurement> queued = metrics.For(MessagingMeter.QueueDuration, name);
+        Assert.Equal(2, queued.Count);
+        Assert.All(queued, m => Assert.True(m.Value >= window.TotalSeconds, $"waited {m.Value} s, stored over {window.TotalSeconds} s before"));
+    }
+
+    [Fact]
+    public async Task A_rebuild_counts_and_measures_each_event_but_records_no_time_in_queue()
+    {
+        using var metrics = new MeasurementCollector();
+        string name = "Metered" + Guid.NewGuid().ToString("N");
+        var subscription = new RecordingSubscription(MessagingTracer.Default, name);
+        await using var store = MartenTestStore.Create(database, MessagingTracer.Default, options => options.Events.Subscribe(subscription));
+        using IProjectionDaemon daemon = await store.Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        ShardName shard = daemon.CurrentAgents().Single().Name;
+        await daemon.StopAgentAsync(shard);
+
+        await using (IDocumentSession session = store.Store.LightweightSession())
+        {
+            session.Events.StartStream<Band>(Guid.NewGuid(), new BandRegistered("Low"), new ReviewAdded(5));
+            await session.SaveChangesAsync();
+        }
+
+        await daemon.StartAgentInRebuildModeAsync(shard, CancellationToken.None);
+        await metrics.WaitForAsync(MessagingMeter.ProcessDuration, name, 2, Timeout);
+        await daemon.StopAllAsync();
+
+        Assert.Equal(2, metrics.Sum(MessagingMeter.ConsumedMessages, name));
+        Assert.Empty(metrics.For(MessagingMeter.QueueDuration, name));
     }
 }
