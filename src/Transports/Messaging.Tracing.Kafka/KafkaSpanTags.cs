@@ -66,7 +66,7 @@ internal static class KafkaSpanTags
     /// <summary>The <c>error.type</c> of a failure, as <see cref="SetError"/> records it: a Kafka error's code name, else the exception's full type name.</summary>
     public static string ErrorType(Exception exception) => exception is KafkaException kafka
         ? ErrorType(kafka.Error)
-        : exception.GetType().FullName ?? exception.GetType().Name;
+        : Spans.MessagingSpanExtensions.ErrorTypeOf(exception);
 
     /// <summary>The <c>error.type</c> of a Kafka error: its code's name (<c>Local_MsgTimedOut</c>, <c>TopicAuthorizationFailed</c>).</summary>
     public static string ErrorType(Error error) => error.Code.ToString();

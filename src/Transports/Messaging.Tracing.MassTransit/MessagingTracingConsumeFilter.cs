@@ -124,7 +124,7 @@ public sealed class MessagingTracingConsumeFilter : IFilter<ConsumeContext>
         }
         catch (Exception ex)
         {
-            errorType = ex.GetType().FullName ?? ex.GetType().Name;
+            errorType = MessagingSpanExtensions.ErrorTypeOf(ex);
             throw;
         }
         finally

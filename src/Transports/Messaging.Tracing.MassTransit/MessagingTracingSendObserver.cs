@@ -121,7 +121,7 @@ public sealed class MessagingTracingSendObserver : ISendObserver, IPublishObserv
         Activity? span = payload.Activity;
         payload.Measurement = default;
         payload.Activity = null;
-        measurement.Complete(exception is null ? null : exception.GetType().FullName ?? exception.GetType().Name);
+        measurement.Complete(exception is null ? null : MessagingSpanExtensions.ErrorTypeOf(exception));
         if (span is null)
         {
             return Task.CompletedTask;

@@ -46,7 +46,7 @@ internal struct DeliveryScope : IDisposable
     {
         if (_bridged is not null)
         {
-            _errorType = exception.GetType().FullName ?? exception.GetType().Name;
+            _errorType = MessagingSpanExtensions.ErrorTypeOf(exception);
             _bridged.RecordMessagingException(exception);
         }
         else

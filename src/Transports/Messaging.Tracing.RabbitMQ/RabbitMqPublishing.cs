@@ -130,7 +130,7 @@ internal static class RabbitMqPublishing
     /// </summary>
     private static string ErrorType(Exception exception) => exception is PublishException { IsReturn: true }
         ? RabbitMqAttributes.ReturnedErrorType
-        : exception.GetType().FullName ?? exception.GetType().Name;
+        : MessagingSpanExtensions.ErrorTypeOf(exception);
 
     private static void RecordFailure(Activity? span, Exception exception, string errorType)
     {

@@ -54,7 +54,7 @@ internal static class RedisStreamAppending
         catch (Exception ex)
         {
             span.RecordMessagingException(ex);
-            errorType = ex.GetType().FullName;
+            errorType = MessagingSpanExtensions.ErrorTypeOf(ex);
             throw;
         }
         finally

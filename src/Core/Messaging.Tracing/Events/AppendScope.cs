@@ -35,7 +35,7 @@ public sealed class AppendScope : IDisposable
     public void RecordException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        RecordException(exception, exception.GetType().FullName ?? exception.GetType().Name);
+        RecordException(exception, MessagingSpanExtensions.ErrorTypeOf(exception));
     }
 
     /// <summary>Records a failed append with the event store's own low-cardinality <c>error.type</c> (a wrong expected version, say).</summary>
@@ -46,11 +46,7 @@ public sealed class AppendScope : IDisposable
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentException.ThrowIfNullOrEmpty(errorType);
         _errorType = errorType;
-        Activity.RecordMessagingException(exception);
-        if (Activity is { IsAllDataRequested: true } activity)
-        {
-            activity.SetTag(MessagingAttributes.ErrorType, errorType);
-        }
+        Activity.RecordMessagingException(exception, errorType);
     }
 
     /// <summary>Ends the span (the previous span becomes current again) and records the append's measurement, once.</summary>

@@ -16,6 +16,20 @@ public static class MessagingSpanExtensions
     public static void RecordMessagingException(this Activity? activity, Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        activity.RecordMessagingException(exception, ErrorTypeOf(exception));
+    }
+
+    /// <summary>
+    /// Records a failure on the span with a transport's own low-cardinality <c>error.type</c> (a broker's error code, say):
+    /// an <c>exception</c> event, that <c>error.type</c> and status Error. Does nothing when <paramref name="activity"/> is null.
+    /// </summary>
+    /// <param name="activity">The span; may be <see langword="null"/> when nothing was recorded.</param>
+    /// <param name="exception">The failure.</param>
+    /// <param name="errorType">The <c>error.type</c> value.</param>
+    public static void RecordMessagingException(this Activity? activity, Exception exception, string errorType)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentException.ThrowIfNullOrEmpty(errorType);
         if (activity is null)
         {
             return;
@@ -24,9 +38,19 @@ public static class MessagingSpanExtensions
         activity.SetStatus(ActivityStatusCode.Error, exception.Message);
         if (activity.IsAllDataRequested)
         {
-            activity.SetTag(MessagingAttributes.ErrorType, exception.GetType().FullName);
+            activity.SetTag(MessagingAttributes.ErrorType, errorType);
             activity.AddException(exception);
         }
+    }
+
+    /// <summary>The <c>error.type</c> of an exception on spans and metrics: its full type name.</summary>
+    /// <param name="exception">The failure.</param>
+    /// <returns>The full type name (the name for a type without one).</returns>
+    public static string ErrorTypeOf(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        Type type = exception.GetType();
+        return type.FullName ?? type.Name;
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ public sealed class ProcessScope : IDisposable
     public void RecordException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        RecordException(exception, exception.GetType().FullName ?? exception.GetType().Name);
+        RecordException(exception, MessagingSpanExtensions.ErrorTypeOf(exception));
     }
 
     /// <summary>
@@ -56,11 +56,7 @@ public sealed class ProcessScope : IDisposable
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentException.ThrowIfNullOrEmpty(errorType);
         _errorType = errorType;
-        Activity.RecordMessagingException(exception);
-        if (Activity is { IsAllDataRequested: true } activity)
-        {
-            activity.SetTag(MessagingAttributes.ErrorType, errorType);
-        }
+        Activity.RecordMessagingException(exception, errorType);
     }
 
     /// <summary>
