@@ -74,7 +74,8 @@ for pass in ${TEST_PASSES:-newest floor consumers containers}; do
 done
 
 # Sum the results of the TRX files (one per test assembly and pass) and of the consumer checks (checks.txt). Counted
-# from the results rather than the <Counters> element, which does not count skipped tests.
+# from the results rather than the <Counters> element, which does not count skipped tests. Each failed test is listed
+# with the first lines of its message just above the summary, where a CI log's tail shows it.
 summary="$(python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
@@ -87,10 +88,17 @@ for path in sorted(glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True)):
             skipped += 1
         else:  # Failed, Error, Timeout, Aborted, ...
             failed += 1
+            message = result.find("./{*}Output/{*}ErrorInfo/{*}Message")
+            text = (message.text or "").strip().splitlines() if message is not None else []
+            print(f"Failed: {result.get('testName')}  [{path.split('/')[-1]}]", file=sys.stderr)
+            for text_line in text[:6]:
+                print(f"    {text_line}", file=sys.stderr)
 for path in glob.glob(f"{sys.argv[1]}/**/checks.txt", recursive=True):
     for check in open(path):
         passed += check.startswith("passed ")
         failed += check.startswith("failed ")
+        if check.startswith("failed "):
+            print(f"Failed: consumer check {check[len('failed '):].strip()}", file=sys.stderr)
 line = f"Tests: {passed} passed, {failed} failed"
 print(line + (f", {skipped} skipped" if skipped else ""))
 PY
