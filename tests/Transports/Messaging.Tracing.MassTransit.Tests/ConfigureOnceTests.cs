@@ -22,8 +22,6 @@ namespace Messaging.Tracing.MassTransit.Tests;
 [Collection(RabbitMqBroker.CollectionName)]
 public class ConfigureOnceTests(RabbitMqBroker broker)
 {
-    private const string OrderPlacedExchange = "Messaging.Tracing.MassTransit.Tests:OrderPlaced";
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -49,7 +47,7 @@ public class ConfigureOnceTests(RabbitMqBroker broker)
         await using (IChannel channel = await broker.CreateChannelAsync())
         {
             await channel.QueueDeclareAsync(plainQueue, durable: false, exclusive: false, autoDelete: true);
-            await channel.QueueBindAsync(plainQueue, OrderPlacedExchange, string.Empty);
+            await channel.QueueBindAsync(plainQueue, bus.ExchangeOf<OrderPlaced>(), string.Empty);
         }
 
         using (collector.StartRootSpan("request"))

@@ -143,7 +143,7 @@ public class MassTransitInstrumentationTests(RabbitMqBroker broker)
         await bus.Probe.WaitForCallsAsync(1, TestBus.Timeout);
         await TraceAssert.ShapeAsync(collector, $"""
             request (internal)
-            └── publish {OrderPlacedExchange} (producer)
+            └── publish {bus.ExchangeOf<OrderPlaced>()} (producer)
                 ├┄┄ process {bus.EndpointOf<OrderPlacedConsumer>()} (consumer)
                 └── publish  (producer)
             """, spanCount: 4, TestBus.Timeout);
@@ -169,7 +169,7 @@ public class MassTransitInstrumentationTests(RabbitMqBroker broker)
         await TraceAssert.ShapeAsync(collector, RabbitMqClient.DeliverIsChildOfPublish
             ? $"""
                 request (internal)
-                └── publish {OrderPlacedExchange} (producer)
+                └── publish {bus.ExchangeOf<OrderPlaced>()} (producer)
                     └── publish  (producer)
                         └── deliver  (consumer)
                             └── process {queue} (consumer)
@@ -177,7 +177,7 @@ public class MassTransitInstrumentationTests(RabbitMqBroker broker)
             : $"""
                 deliver  (consumer)
                 request (internal)
-                └── publish {OrderPlacedExchange} (producer)
+                └── publish {bus.ExchangeOf<OrderPlaced>()} (producer)
                     ├┄┄ process {queue} (consumer)
                     └── publish  (producer)
                 """, spanCount: 5, TestBus.Timeout);
@@ -193,7 +193,7 @@ public class MassTransitInstrumentationTests(RabbitMqBroker broker)
         await using (IChannel channel = await broker.CreateChannelAsync())
         {
             await channel.QueueDeclareAsync(listener, durable: false, exclusive: false, autoDelete: true);
-            await channel.QueueBindAsync(listener, OrderPlacedExchange, string.Empty);
+            await channel.QueueBindAsync(listener, bus.ExchangeOf<OrderPlaced>(), string.Empty);
         }
 
         using (collector.StartRootSpan("request"))
@@ -218,7 +218,7 @@ public class MassTransitInstrumentationTests(RabbitMqBroker broker)
         TraceAssert.Shape(RabbitMqClient.DeliverIsChildOfPublish
             ? $"""
                 request (internal)
-                └── publish {OrderPlacedExchange} (producer)
+                └── publish {bus.ExchangeOf<OrderPlaced>()} (producer)
                     ├┄┄ {queue} receive (consumer)
                     │   └── process {queue} (consumer)
                     └── publish  (producer)
@@ -227,7 +227,7 @@ public class MassTransitInstrumentationTests(RabbitMqBroker broker)
             : $"""
                 deliver  (consumer)
                 request (internal)
-                └── publish {OrderPlacedExchange} (producer)
+                └── publish {bus.ExchangeOf<OrderPlaced>()} (producer)
                     ├┄┄ {queue} receive (consumer)
                     │   └── process {queue} (consumer)
                     └── publish  (producer)

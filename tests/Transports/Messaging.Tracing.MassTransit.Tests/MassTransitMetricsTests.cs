@@ -94,8 +94,8 @@ public class MassTransitMetricsTests(RabbitMqBroker broker)
         await bus.Bus.Publish(new OrderPlaced("o-1"));
         await bus.Bus.Publish(new OrderPlaced("o-2"));
 
-        Assert.Equal(2, measurements.Sum(MessagingMeter.SentMessages, OrderPlacedExchange));
-        Assert.Equal(2, measurements.For(MessagingMeter.ClientOperationDuration, OrderPlacedExchange).Count);
+        Assert.Equal(2, measurements.Sum(MessagingMeter.SentMessages, bus.ExchangeOf<OrderPlaced>()));
+        Assert.Equal(2, measurements.For(MessagingMeter.ClientOperationDuration, bus.ExchangeOf<OrderPlaced>()).Count);
         await bus.Probe.WaitForCallsAsync(2, TestBus.Timeout);
         IReadOnlyList<RecordedMeasurement> processed = await measurements.WaitForAsync(MessagingMeter.ProcessDuration, placed, 2, TestBus.Timeout);
         Assert.Equal(2, processed.Count);

@@ -18,8 +18,6 @@ namespace Messaging.Tracing.MassTransit.Tests;
 [Collection(RabbitMqBroker.CollectionName)]
 public class MassTransitRabbitMqTests(RabbitMqBroker broker)
 {
-    private const string OrderPlacedExchange = "Messaging.Tracing.MassTransit.Tests:OrderPlaced";
-
     [Fact]
     public async Task A_published_event_crosses_RabbitMQ_as_one_story_with_baggage()
     {
@@ -36,7 +34,7 @@ public class MassTransitRabbitMqTests(RabbitMqBroker broker)
         Assert.Equal("acme", call.Baggage["tenant"]);
         await TraceAssert.ShapeAsync(collector, $"""
             request (internal)
-            └── publish {OrderPlacedExchange} (producer)
+            └── publish {bus.ExchangeOf<OrderPlaced>()} (producer)
                 └┄┄ process {bus.EndpointOf<OrderPlacedConsumer>()} (consumer)
             """, spanCount: 3, TestBus.Timeout);
         Assert.Equal("rabbitmq", collector.Spans.Single(s => s.Kind == ActivityKind.Consumer).GetTagItem("messaging.system"));
@@ -51,7 +49,7 @@ public class MassTransitRabbitMqTests(RabbitMqBroker broker)
         await using (IChannel channel = await broker.CreateChannelAsync())
         {
             await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: true);
-            await channel.QueueBindAsync(queue, OrderPlacedExchange, string.Empty);
+            await channel.QueueBindAsync(queue, bus.ExchangeOf<OrderPlaced>(), string.Empty);
         }
 
         using (collector.StartRootSpan("request"))
@@ -155,7 +153,7 @@ public class MassTransitRabbitMqTests(RabbitMqBroker broker)
 
         IReadOnlyList<Activity> spans = await collector.WaitForSpansAsync(5, TestBus.Timeout);
         Activity process = spans.Single(s => s.DisplayName == $"process {bus.EndpointOf<CheckStockConsumer>()}");
-        Activity request = spans.Single(s => s.DisplayName == "publish Messaging.Tracing.MassTransit.Tests:CheckStock");
+        Activity request = spans.Single(s => s.DisplayName == $"publish {bus.ExchangeOf<CheckStock>()}");
         Assert.Equal(request.SpanId, process.ParentSpanId);
         Assert.Empty(process.Links);
     }
@@ -169,8 +167,6 @@ public class MassTransitRabbitMqTests(RabbitMqBroker broker)
             TemporaryEndpoints = false,
             BeforeTracing = cfg => cfg.UseMessageRetry(r => r.Immediate(2)),
         });
-        await using var cleanup = new QueueCleanup(broker, [.. new[] { nameof(OrderPlacedConsumer), nameof(ShipOrderConsumer), nameof(CheckStockConsumer) }
-            .SelectMany(c => new[] { $"{bus.Prefix}-{c}", $"{bus.Prefix}-{c}_error" })]);
         using (collector.StartRootSpan("request"))
         {
             await bus.Bus.Publish(new ShipOrder("fail-1"));
@@ -182,7 +178,7 @@ public class MassTransitRabbitMqTests(RabbitMqBroker broker)
         IReadOnlyList<Activity> spans = await collector.WaitForAsync(s => s.Count(a => a.DisplayName.StartsWith("process", StringComparison.Ordinal)) == 3, TestBus.Timeout);
 
         Activity request = spans.Single(s => s.DisplayName == "request");
-        Activity producer = spans.Single(s => s.DisplayName == "publish Messaging.Tracing.MassTransit.Tests:ShipOrder");
+        Activity producer = spans.Single(s => s.DisplayName == $"publish {bus.ExchangeOf<ShipOrder>()}");
         Activity[] attempts = [.. spans.Where(s => s.DisplayName.StartsWith("process", StringComparison.Ordinal)).OrderBy(s => (int)s.GetTagItem("messaging.masstransit.retry_attempt")!)];
         Assert.All(attempts, a =>
         {

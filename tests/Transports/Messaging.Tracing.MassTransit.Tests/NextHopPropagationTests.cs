@@ -17,8 +17,6 @@ namespace Messaging.Tracing.MassTransit.Tests;
 [Collection(RabbitMqBroker.CollectionName)]
 public class NextHopPropagationTests(RabbitMqBroker broker)
 {
-    private const string OrderPlacedExchange = "Messaging.Tracing.MassTransit.Tests:OrderPlaced";
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -30,7 +28,7 @@ public class NextHopPropagationTests(RabbitMqBroker broker)
         await using (IChannel channel = await broker.CreateChannelAsync())
         {
             await channel.QueueDeclareAsync(plainQueue, durable: false, exclusive: false, autoDelete: true);
-            await channel.QueueBindAsync(plainQueue, OrderPlacedExchange, string.Empty);
+            await channel.QueueBindAsync(plainQueue, bus.ExchangeOf<OrderPlaced>(), string.Empty);
         }
 
         await RawRabbitMq.SendAsync(

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using MassTransit;
@@ -47,21 +48,59 @@ public sealed class TestBus : IAsyncDisposable
 
     public Task<ISendEndpoint> GetEndpointAsync<TConsumer>() => _bus.GetSendEndpoint(AddressOf<TConsumer>());
 
+    /// <summary>The exchange this bus publishes a message type to: on RabbitMQ, named after the bus (<see cref="BusEntityNameFormatter"/>).</summary>
+    public string ExchangeOf<TMessage>()
+        where TMessage : class => _bus.Topology.Message<TMessage>().EntityName;
+
     public async ValueTask DisposeAsync()
     {
-        using var cancel = new CancellationTokenSource(Timeout);
-        await _bus.StopAsync(cancel.Token);
-        await _provider.DisposeAsync();
-        if (_rabbitMq is not null)
+        // Named before the bus stops, while its topology answers.
+        string[] exchanges = _rabbitMq is null ? [] : [.. Exchanges()];
+        try
         {
-            // Every bus binds its OrderPlaced queue to the one OrderPlaced exchange: a queue that outlived its bus would take
-            // the next test's messages. Deleting them makes the next test see only its own bus (deleting is idempotent).
-            await using IChannel channel = await _rabbitMq.CreateChannelAsync();
-            foreach (string consumer in Consumers)
+            using var cancel = new CancellationTokenSource(Timeout);
+            await _bus.StopAsync(cancel.Token);
+            await _provider.DisposeAsync();
+        }
+        finally
+        {
+            if (_rabbitMq is not null)
             {
-                await channel.QueueDeleteAsync($"{Prefix}-{consumer}");
+                // The bus's queues (durable ones and their _error queues too) and its exchanges are deleted once the bus has
+                // stopped: deleted while it runs, MassTransit declares them again. Deleting what is gone is a no-op.
+                await using IChannel channel = await _rabbitMq.CreateChannelAsync();
+                foreach (string consumer in Consumers)
+                {
+                    await channel.QueueDeleteAsync($"{Prefix}-{consumer}", ifUnused: false, ifEmpty: false);
+                    await channel.QueueDeleteAsync($"{Prefix}-{consumer}_error", ifUnused: false, ifEmpty: false);
+                }
+
+                foreach (string exchange in exchanges)
+                {
+                    await channel.ExchangeDeleteAsync(exchange, ifUnused: false);
+                }
             }
         }
+    }
+
+    // MassTransit's exchanges for a bus: one per endpoint (and its _error queue), one per message type and per fault of it.
+    private IEnumerable<string> Exchanges()
+    {
+        foreach (string consumer in Consumers)
+        {
+            yield return $"{Prefix}-{consumer}";
+            yield return $"{Prefix}-{consumer}_error";
+        }
+
+        yield return ExchangeOf<Fault>();
+        yield return ExchangeOf<OrderPlaced>();
+        yield return ExchangeOf<Fault<OrderPlaced>>();
+        yield return ExchangeOf<ShipOrder>();
+        yield return ExchangeOf<Fault<ShipOrder>>();
+        yield return ExchangeOf<RelayOrder>();
+        yield return ExchangeOf<Fault<RelayOrder>>();
+        yield return ExchangeOf<CheckStock>();
+        yield return ExchangeOf<Fault<CheckStock>>();
     }
 
     private static async Task<TestBus> StartAsync(BusSetup setup, RabbitMqBroker? rabbitMq)
@@ -104,6 +143,7 @@ public sealed class TestBus : IAsyncDisposable
                         h.Username(user[0]);
                         h.Password(user.Length > 1 ? user[1] : string.Empty);
                     });
+                    cfg.MessageTopology.SetEntityNameFormatter(new BusEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, prefix));
                     Configure(cfg, context, setup);
                     cfg.ConfigureEndpoints(context);
                 });
@@ -146,7 +186,8 @@ public sealed class BusSetup
 
     /// <summary>
     /// Gets or sets a value indicating whether endpoints are temporary (deleted with the bus). MassTransit makes a temporary
-    /// endpoint's <c>_error</c> queue exclusive to its connection; a test that reads it uses durable endpoints and deletes them.
+    /// endpoint's <c>_error</c> queue exclusive to its connection; a test that reads it uses durable endpoints (the bus
+    /// deletes them when disposed).
     /// </summary>
     public bool TemporaryEndpoints { get; set; } = true;
 
