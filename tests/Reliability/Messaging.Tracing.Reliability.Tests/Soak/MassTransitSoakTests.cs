@@ -36,7 +36,6 @@ public sealed class MassTransitSoakTests(RabbitMqBroker broker, ITestOutputHelpe
             await bus.StartAsync(starting.Token);
         }
 
-
         SoakReport report;
         try
         {
@@ -86,6 +85,8 @@ public sealed class MassTransitSoakTests(RabbitMqBroker broker, ITestOutputHelpe
                         h.Username(user[0]);
                         h.Password(user.Length > 1 ? user[1] : string.Empty);
                     });
+                    // An exchange of this run's own: no endpoint of another test's bus takes its messages.
+                    cfg.Message<SoakPing>(m => m.SetEntityName($"{endpoint}-SoakPing"));
                     Configure(cfg, context, run);
                     cfg.ConfigureEndpoints(context);
                 });

@@ -101,6 +101,8 @@ public sealed class MassTransitWire : Wire
             h.Username(user[0]);
             h.Password(user.Length > 1 ? user[1] : string.Empty);
         });
+        // An exchange of this wire's own: no endpoint of another test's bus takes its message.
+        cfg.Message<PartnerOrder>(m => m.SetEntityName($"{_prefix}-PartnerOrder"));
         cfg.UseMessagingTracing(tracer, options => options.TrustSelector = context => TrustOf(context.ReceiveContext.InputAddress));
         if (!receive)
         {
