@@ -48,7 +48,9 @@ public sealed class TestBus : IAsyncDisposable
 
     public Task<ISendEndpoint> GetEndpointAsync<TConsumer>() => _bus.GetSendEndpoint(AddressOf<TConsumer>());
 
-    /// <summary>The exchange this bus publishes a message type to: on RabbitMQ, named after the bus (<see cref="BusEntityNameFormatter"/>).</summary>
+    /// <summary>
+    /// The exchange this bus publishes a message type to: on RabbitMQ, named after the bus (<see cref="BusEntityNameFormatter"/>).
+    /// </summary>
     public string ExchangeOf<TMessage>()
         where TMessage : class => _bus.Topology.Message<TMessage>().EntityName;
 
