@@ -1,12 +1,9 @@
 using System;
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Diagnostics.Tracing;
-using System.Linq;
-using Messaging.Tracing.Diagnostics;
 using Messaging.Tracing.Instruments;
 using Messaging.Tracing.Spans;
 using Messaging.Tracing.Testing;
+using Messaging.Tracing.Tests.Diagnostics;
 using Xunit;
 
 namespace Messaging.Tracing.Tests.Instruments;
@@ -20,7 +17,7 @@ public sealed class ThrowingMeterListenerTests : IDisposable
 {
     private readonly string _destination = "throwing-meter-" + Guid.NewGuid().ToString("N");
     private readonly MeterListener _listener;
-    private readonly FaultListener _faults = new();
+    private readonly InstrumentationFaultListener _faults = new();
     private readonly MessagingTracer _tracer = new(new MessagingTracingOptions());
 
     public ThrowingMeterListenerTests()
@@ -57,28 +54,5 @@ public sealed class ThrowingMeterListenerTests : IDisposable
 
         Assert.True(handled);
         Assert.Equal(3, _faults.Count(_destination)); // the consumed count, the time in queue and the processing's duration
-    }
-
-    private sealed class FaultListener : EventListener
-    {
-        private readonly ConcurrentQueue<string> _reports = new();
-
-        public int Count(string marker) => _reports.Count(report => report.Contains(marker, StringComparison.Ordinal));
-
-        protected override void OnEventSourceCreated(EventSource eventSource)
-        {
-            if (eventSource.Name == MessagingTracingEventSource.SourceName)
-            {
-                EnableEvents(eventSource, EventLevel.Error);
-            }
-        }
-
-        protected override void OnEventWritten(EventWrittenEventArgs eventData)
-        {
-            if (eventData.EventName == "InstrumentationFailed")
-            {
-                _reports.Enqueue(string.Join('|', eventData.Payload!));
-            }
-        }
     }
 }

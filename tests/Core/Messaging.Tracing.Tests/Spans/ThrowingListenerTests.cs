@@ -1,11 +1,8 @@
 using System;
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Tracing;
-using System.Linq;
-using Messaging.Tracing.Diagnostics;
 using Messaging.Tracing.Spans;
 using OpenTelemetry.Context.Propagation;
+using Messaging.Tracing.Tests.Diagnostics;
 using Xunit;
 
 namespace Messaging.Tracing.Tests.Spans;
@@ -19,7 +16,7 @@ public sealed class ThrowingListenerTests : IDisposable
 {
     private readonly string _marker = "throwing-" + Guid.NewGuid().ToString("N");
     private readonly ActivityListener _listener;
-    private readonly FaultListener _faults = new();
+    private readonly InstrumentationFaultListener _faults = new();
     private readonly MessagingTracer _tracer = new(new MessagingTracingOptions());
 
     public ThrowingListenerTests()
@@ -107,29 +104,6 @@ public sealed class ThrowingListenerTests : IDisposable
         if (activity.DisplayName.EndsWith($"{_marker}-{when}", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"{_marker} listener fault on {when}");
-        }
-    }
-
-    private sealed class FaultListener : EventListener
-    {
-        private readonly ConcurrentQueue<string> _reports = new();
-
-        public int Count(string marker) => _reports.Count(r => r.Contains(marker, StringComparison.Ordinal));
-
-        protected override void OnEventSourceCreated(EventSource eventSource)
-        {
-            if (eventSource.Name == MessagingTracingEventSource.SourceName)
-            {
-                EnableEvents(eventSource, EventLevel.Error);
-            }
-        }
-
-        protected override void OnEventWritten(EventWrittenEventArgs eventData)
-        {
-            if (eventData.EventName == "InstrumentationFailed")
-            {
-                _reports.Enqueue(string.Join('|', eventData.Payload!));
-            }
         }
     }
 }
