@@ -11,8 +11,10 @@ namespace Messaging.Tracing.Tests.Instruments;
 
 /// <summary>
 /// The measurements of the <c>Messaging.Tracing</c> meter. No ActivityListener is needed: metrics never depend on spans.
-/// Each test measures its own destination, so tests running in parallel do not see each other's measurements.
+/// Each test measures its own destination, so tests running in parallel do not see each other's measurements; the class
+/// runs alone because one test asserts that no span exists (a collector of a test running beside it would create one).
 /// </summary>
+[Collection(GlobalStateCollection.Name)]
 public sealed class MessagingMeasurementTests : IDisposable
 {
     private readonly string _destination = "metrics-" + Guid.NewGuid().ToString("N");
